@@ -1,0 +1,156 @@
+import { z } from 'zod'
+import {
+  DISPOSITIONS,
+  FUNCTIONS,
+  INVITE_ROLES,
+  KINDS,
+  OUTCOMES,
+  PHASES,
+  ROLES,
+  SEVERITIES,
+  STANCES,
+} from '../domain/types'
+import { err, ok, type Result } from '../domain/result'
+
+/** Limits that keep one command small; the server also caps frames (M2). */
+export const LIMITS = {
+  cardBody: 4000,
+  replyBody: 2000,
+  noteBody: 4000,
+  rationale: 4000,
+  summary: 8000,
+  reason: 2000,
+  answer: 8000,
+  quote: 1000,
+  name: 80,
+  title: 200,
+  id: 64,
+  maxTimerSeconds: 24 * 3600,
+  maxVotesPerPerson: 50,
+} as const
+
+const id = z.string().min(1).max(LIMITS.id)
+const text = (max: number) => z.string().trim().min(1).max(max)
+
+export const anchorSchema = z.object({
+  start: z.string().min(1).max(512),
+  end: z.string().min(1).max(512),
+  quote: z.string().min(1).max(LIMITS.quote),
+  prefix: z.string().max(200),
+  suffix: z.string().max(200),
+  section: z.string().max(300).optional(),
+})
+
+const base = { commandId: id }
+
+export const commandSchema = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('phase.advance'), to: z.enum(PHASES) }),
+  z.object({
+    ...base,
+    type: z.literal('timer.set'),
+    seconds: z.number().int().min(1).max(LIMITS.maxTimerSeconds).nullable(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('reading.progress'),
+    percent: z.number().min(0).max(100),
+    sectionsRead: z.array(z.string().max(300)).max(200),
+    done: z.boolean(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('note.save'),
+    noteId: id.optional(),
+    body: text(LIMITS.noteBody),
+    anchor: anchorSchema.optional(),
+  }),
+  z.object({ ...base, type: z.literal('note.delete'), noteId: id }),
+  z.object({
+    ...base,
+    type: z.literal('card.create'),
+    body: text(LIMITS.cardBody),
+    severity: z.enum(SEVERITIES),
+    kind: z.enum(KINDS),
+    anchor: anchorSchema.optional(),
+    fromNoteId: id.optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('card.edit'),
+    cardId: id,
+    body: text(LIMITS.cardBody).optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    kind: z.enum(KINDS).optional(),
+  }),
+  z.object({ ...base, type: z.literal('card.delete'), cardId: id }),
+  z.object({ ...base, type: z.literal('card.vote'), cardId: id, vote: z.boolean() }),
+  z.object({ ...base, type: z.literal('card.reply'), cardId: id, body: text(LIMITS.replyBody) }),
+  z.object({ ...base, type: z.literal('card.spotlight'), cardId: id.nullable() }),
+  z.object({
+    ...base,
+    type: z.literal('card.triage'),
+    cardId: id,
+    disposition: z.enum(DISPOSITIONS),
+    reason: text(LIMITS.reason).optional(),
+    duplicateOf: id.optional(),
+    answer: text(LIMITS.answer).optional(),
+  }),
+  z.object({ ...base, type: z.literal('revision.check'), cardId: id, done: z.boolean() }),
+  z.object({
+    ...base,
+    type: z.literal('decision.signoff'),
+    stance: z.enum(STANCES),
+    rationale: text(LIMITS.rationale),
+    conditions: z.string().trim().max(LIMITS.rationale).optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('decision.record'),
+    outcome: z.enum(OUTCOMES),
+    summary: text(LIMITS.summary),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('participant.update'),
+    participantId: id,
+    roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length).optional(),
+  }),
+  z.object({ ...base, type: z.literal('participant.remove'), participantId: id }),
+  z.object({ ...base, type: z.literal('invite.rotate'), role: z.enum(INVITE_ROLES) }),
+  z.object({
+    ...base,
+    type: z.literal('settings.update'),
+    blindCritique: z.boolean().optional(),
+    anonymousByFunction: z.boolean().optional(),
+    votesPerPerson: z.number().int().min(0).max(LIMITS.maxVotesPerPerson).optional(),
+  }),
+])
+
+export type Command = z.infer<typeof commandSchema>
+export type CommandType = Command['type']
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>
+export const COMMAND_TYPES = commandSchema.options.map((o) => o.shape.type.value) as CommandType[]
+
+/** The one door for untrusted command payloads: the server trusts only what this returns. */
+export function parseCommand(raw: unknown): Result<Command> {
+  const parsed = commandSchema.safeParse(raw)
+  if (parsed.success) return ok(parsed.data)
+  const issue = parsed.error.issues[0]
+  const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : ''
+  const tooBig = issue?.code === 'too_big'
+  return err(
+    tooBig ? 'TOO_LARGE' : 'INVALID',
+    `The command was not understood${where}: ${issue?.message ?? 'invalid'}.`,
+  )
+}
+
+export const joinBodySchema = z.object({
+  name: text(LIMITS.name),
+  function: z.enum(FUNCTIONS),
+})
+
+export const createReviewBodySchema = z.object({
+  title: text(LIMITS.title),
+  facilitator: joinBodySchema,
+  markdown: z.string().max(1_000_000).optional(),
+})
