@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { getSchema } from '@tiptap/core'
+import StarterKit from '@tiptap/starter-kit'
+import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap'
+import { isHardBreak, type Block, type Inline } from '../../../shared/doc/blocks'
+import { parseMarkdown } from '../../../shared/doc/markdown'
+import { importMarkdown } from '../../../shared/doc/importMarkdown'
+import { marksToAttributes, readBlocks } from '../../../shared/doc/yjsBlocks'
+import { PRFAQ_TEMPLATE } from '../../../shared/doc/template'
+import { fixture, SAMPLE } from './fixtures'
+
+/** Blocks → ProseMirror JSON, the way the editor would hold the same document. */
+function toPmJson(blocks: Block[]): unknown {
+  const inline = (content: Inline[]) =>
+    content.map((i) =>
+      isHardBreak(i)
+        ? { type: 'hardBreak' }
+        : {
+            type: 'text',
+            text: i.text,
+            marks: Object.entries(marksToAttributes(i.marks)).map(([type, attrs]) => ({ type, attrs })),
+          },
+    )
+  const node = (b: Block): unknown => {
+    switch (b.type) {
+      case 'heading':
+        return { type: 'heading', attrs: { level: b.level }, content: inline(b.content) }
+      case 'paragraph':
+        return { type: 'paragraph', content: inline(b.content) }
+      case 'codeBlock':
+        return {
+          type: 'codeBlock',
+          attrs: { language: b.language },
+          content: [{ type: 'text', text: b.text }],
+        }
+      case 'bulletList':
+        return {
+          type: 'bulletList',
+          content: b.items.map((it) => ({ type: 'listItem', content: it.map(node) })),
+        }
+      case 'orderedList':
+        return {
+          type: 'orderedList',
+          attrs: { start: b.start },
+          content: b.items.map((it) => ({ type: 'listItem', content: it.map(node) })),
+        }
+      case 'blockquote':
+        return { type: 'blockquote', content: b.children.map(node) }
+      case 'horizontalRule':
+        return { type: 'horizontalRule' }
+    }
+  }
+  return { type: 'doc', content: blocks.map(node) }
+}
+
+/** Every element, attribute and formatted text delta, in document order. */
+function structure(fragment: Y.XmlFragment | Y.XmlElement): unknown[] {
+  return fragment
+    .toArray()
+    .map((child) =>
+      child instanceof Y.XmlText
+        ? { text: child.toDelta() }
+        : child instanceof Y.XmlElement
+          ? { name: child.nodeName, attrs: child.getAttributes(), children: structure(child) }
+          : { other: String(child) },
+    )
+}
+
+describe('Yjs writer matches the editor (y-tiptap + StarterKit schema)', () => {
+  const schema = getSchema([StarterKit])
+
+  it.each([
+    ['crafted sample', SAMPLE],
+    ['strong fixture', fixture('pantry-plan-good')],
+    ['weak fixture', fixture('insight-hub-weak')],
+    ['template', PRFAQ_TEMPLATE],
+  ])('[MD3] %s: importMarkdown writes exactly what y-tiptap writes for the same document', (_n, md) => {
+    const ours = new Y.Doc()
+    importMarkdown(ours, md)
+    const theirs = new Y.Doc()
+    prosemirrorJSONToYXmlFragment(schema, toPmJson(parseMarkdown(md)), theirs.getXmlFragment('prfaq'))
+    expect(structure(ours.getXmlFragment('prfaq'))).toEqual(structure(theirs.getXmlFragment('prfaq')))
+    expect(yXmlFragmentToProsemirrorJSON(ours.getXmlFragment('prfaq'))).toEqual(
+      yXmlFragmentToProsemirrorJSON(theirs.getXmlFragment('prfaq')),
+    )
+  })
+
+  it('[MD3] reads back what y-tiptap wrote from editor JSON (marks, links, hard breaks)', () => {
+    const doc = new Y.Doc()
+    const json = {
+      type: 'doc',
+      content: [
+        { type: 'heading', attrs: { level: 2 }, content: [{ type: 'text', text: 'Hi' }] },
+        {
+          type: 'paragraph',
+          content: [
+            { type: 'text', text: 'a' },
+            { type: 'text', text: 'b', marks: [{ type: 'bold' }, { type: 'italic' }] },
+            { type: 'hardBreak' },
+            { type: 'text', text: 'l', marks: [{ type: 'link', attrs: { href: 'https://x' } }] },
+          ],
+        },
+        { type: 'paragraph' },
+      ],
+    }
+    prosemirrorJSONToYXmlFragment(schema, json, doc.getXmlFragment('prfaq'))
+    expect(readBlocks(doc)).toEqual([
+      { type: 'heading', level: 2, content: [{ text: 'Hi' }] },
+      {
+        type: 'paragraph',
+        content: [
+          { text: 'a' },
+          { text: 'b', marks: { bold: true, italic: true } },
+          { hardBreak: true },
+          { text: 'l', marks: { link: { href: 'https://x' } } },
+        ],
+      },
+      { type: 'paragraph', content: [] },
+    ])
+  })
+})
