@@ -1,0 +1,85 @@
+import type { StoredEvent } from '../../shared/domain/events'
+import type { InviteRole } from '../../shared/domain/types'
+
+/**
+ * The storage port (DESIGN §5). Secrets never reach it in clear: tokens and invite codes arrive
+ * as hashes. Every write resolves only once it is durable; the server acknowledges after that.
+ */
+export interface ReviewRecord {
+  id: string
+  title: string
+  createdAt: number
+}
+
+export interface TokenGrant {
+  /** sha-256 of the token, base64url. */
+  hash: string
+  participantId: string
+}
+
+export interface InviteGrant {
+  /** sha-256 of the invite code, base64url. */
+  hash: string
+  role: InviteRole
+}
+
+/** Everything one write changes for one review, committed atomically (all or nothing). */
+export interface WriteSet {
+  /** Creates the review row; CONFLICT if it exists. */
+  review?: ReviewRecord
+  /** Appended in order; CONFLICT if any `seq` is already stored for this review. */
+  events?: StoredEvent[]
+  /** Yjs updates, appended. */
+  updates?: Uint8Array[]
+  tokens?: TokenGrant[]
+  /** Every token of these participants stops working. */
+  revokeTokensOf?: string[]
+  /** Each replaces the review's previous invite for that role (the old code stops working). */
+  invites?: InviteGrant[]
+  roundSnapshot?: { round: number; state: Uint8Array }
+}
+
+export interface StoreMetrics {
+  /** Transactions committed; group commit keeps this far below the number of writes. */
+  commits: number
+}
+
+export interface Store {
+  write(reviewId: string, set: WriteSet): Promise<void>
+  appendUpdate(reviewId: string, update: Uint8Array): Promise<void>
+  appendEvents(reviewId: string, events: StoredEvent[]): Promise<void>
+
+  getReview(reviewId: string): Promise<ReviewRecord | null>
+  findToken(hash: string): Promise<{ reviewId: string; participantId: string } | null>
+  findInvite(hash: string): Promise<{ reviewId: string; role: InviteRole } | null>
+  loadEvents(reviewId: string): Promise<StoredEvent[]>
+  /** The snapshot (if any) then every later update, oldest first: apply all in one transaction. */
+  loadDocument(reviewId: string): Promise<Uint8Array[]>
+  loadRoundSnapshot(reviewId: string, round: number): Promise<Uint8Array | null>
+
+  /** Folds the review's update log into one snapshot row now (it also happens by size). */
+  compact(reviewId: string): Promise<void>
+  readonly metrics: StoreMetrics
+  /** Commits what is pending, then releases the store; later writes reject with UNAVAILABLE. */
+  close(): Promise<void>
+}
+
+export type StoreErrorCode = 'CONFLICT' | 'UNAVAILABLE' | 'NOT_FOUND'
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'StoreError'
+  }
+}
+
+/** When the update log of one review is folded into its snapshot. */
+export interface CompactionPolicy {
+  maxBytes: number
+  maxRows: number
+}
+
+export const DEFAULT_COMPACTION: CompactionPolicy = { maxBytes: 1_000_000, maxRows: 2_000 }
