@@ -1,25 +1,25 @@
 import type { Command } from '../protocol/commands'
-import type { DomainEvent } from './events'
 import { err, type Result } from './result'
+import type { DecideContext, Decision } from './rules/context'
+import { gate } from './rules/guards'
+import { record, signoff } from './rules/decision'
+import { advancePhase } from './rules/phases'
+import {
+  removeParticipant,
+  reportProgress,
+  rotateInvite,
+  setTimer,
+  updateParticipant,
+  updateSettings,
+} from './rules/session'
 import type { Participant, ReviewState } from './types'
 
-/** What the caller passes in: the domain has no clock, no randomness and no I/O. */
-export interface DecideContext {
-  now: number
-  newId: () => string
-  /** `TBD`s in the document now, counted by the server when a round closes. */
-  openRisks?: number
-}
-
-export interface Decision {
-  events: DomainEvent[]
-  /** The id of a card the command created (for the `card.create` ack). */
-  cardId?: string
-}
+export type { DecideContext, Decision } from './rules/context'
 
 /**
  * Checks one command against the rules and says what happens. Pure; a refusal is a value with
- * a code and a sentence, and the state is untouched.
+ * a code and a sentence, and the state is untouched. The generic gate (membership, closed,
+ * reading lock, role, phase) runs first; each concern's rules then check references and state.
  */
 export function decide(
   state: ReviewState,
@@ -27,8 +27,29 @@ export function decide(
   actor: Participant,
   ctx: DecideContext,
 ): Result<Decision> {
-  void state
-  void actor
-  void ctx
-  return err('INVALID', `The command ${cmd.type} is not supported yet.`)
+  const gated = gate(state, actor, cmd.type)
+  if (!gated.ok) return gated
+  const me = gated.value
+  switch (cmd.type) {
+    case 'phase.advance':
+      return advancePhase(state, cmd, ctx)
+    case 'timer.set':
+      return setTimer(cmd, ctx)
+    case 'reading.progress':
+      return reportProgress(state, cmd, me, ctx)
+    case 'participant.update':
+      return updateParticipant(state, cmd, me)
+    case 'participant.remove':
+      return removeParticipant(state, cmd, me)
+    case 'invite.rotate':
+      return rotateInvite(cmd)
+    case 'settings.update':
+      return updateSettings(state, cmd)
+    case 'decision.signoff':
+      return signoff(state, cmd, me, ctx)
+    case 'decision.record':
+      return record(state, cmd, me, ctx)
+    default:
+      return err('INVALID', `The command ${cmd.type} is not supported yet.`)
+  }
 }

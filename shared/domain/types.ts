@@ -89,7 +89,9 @@ export interface Note {
   body: string
   anchor?: Anchor
   round: number
+  /** When the note was first saved (it keeps its place in lists). */
   at: number
+  editedAt?: number
 }
 
 export interface Reply {
