@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { freePort, hasTaskset } from './proc'
+import { sleep } from './stats'
+
+/**
+ * The servers under test, each its own process pinned to core 0 (the generator runs on core 1):
+ * ours (`server/main.ts` under tsx) and the reference `@y/websocket-server@0.1.1`, started the
+ * way its `bin` starts it. Readiness is "answers HTTP", the same test for both.
+ */
+
+export type Kind = 'ours' | 'baseline'
+
+export interface ServerHandle {
+  kind: Kind
+  port: number
+  url: string
+  pid: number
+  dataDir: string
+  /** Graceful stop (SIGTERM, then SIGKILL after 5 s). */
+  stop(): Promise<void>
+  /** kill -9, as a crash. */
+  kill9(): Promise<void>
+  exited: boolean
+}
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+const RESULTS = join(ROOT, 'bench/results')
+
+export interface StartOptions {
+  /** Reuse a data directory (restart scenarios); a fresh one otherwise. */
+  dataDir?: string
+  /** Baseline only: persist with y-leveldb (YPERSISTENCE), so saving scenarios compare saving servers. */
+  persist?: boolean
+  /** A label for the log file. */
+  label?: string
+}
+
+export function freshDataDir(): string {
+  const base = join(ROOT, '.tmp', 'bench-data')
+  mkdirSync(base, { recursive: true })
+  return mkdtempSync(join(base, 'd-'))
+}
+
+export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<ServerHandle> {
+  const port = await freePort()
+  const dataDir = opts.dataDir ?? freshDataDir()
+  const url = `http://127.0.0.1:${port}`
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    NODE_ENV: 'production',
+  }
+  delete env.BENCH_CHILD
+  let args: string[]
+  if (kind === 'ours') {
+    Object.assign(env, {
+      DATA_DIR: dataDir,
+      PUBLIC_URL: url,
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    })
+    args = [process.execPath, '--import', 'tsx', 'server/main.ts']
+  } else {
+    if (opts.persist) env.YPERSISTENCE = join(dataDir, 'leveldb')
+    args = [process.execPath, 'node_modules/@y/websocket-server/src/server.js']
+  }
+  const cmd = hasTaskset() ? 'taskset' : (args.shift() as string)
+  if (cmd === 'taskset') args.unshift('-c', '0')
+  const child: ChildProcess = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  mkdirSync(join(RESULTS, 'logs'), { recursive: true })
+  const log = createWriteStream(join(RESULTS, 'logs', `${opts.label ?? 'server'}-${kind}.log`), {
+    flags: 'a',
+  })
+  child.stdout?.pipe(log)
+  child.stderr?.pipe(log)
+  const handle: ServerHandle = {
+    kind,
+    port,
+    url,
+    pid: child.pid as number,
+    dataDir,
+    exited: false,
+    stop: () => stopChild(child, 'SIGTERM', handle),
+    kill9: () => stopChild(child, 'SIGKILL', handle),
+  }
+  child.once('exit', () => (handle.exited = true))
+  await waitReady(handle, kind === 'ours' ? '/healthz' : '/')
+  return handle
+}
+
+async function waitReady(h: ServerHandle, path: string): Promise<void> {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (h.exited) throw new Error(`${h.kind} server exited during start-up (see bench/results/logs)`)
+    try {
+      const res = await fetch(h.url + path)
+      if (res.ok) return
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(25)
+  }
+  throw new Error(`${h.kind} server did not answer within 60 s`)
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals, h: ServerHandle): Promise<void> {
+  if (h.exited) return Promise.resolve()
+  return new Promise((resolveStop) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolveStop()
+    })
+    child.kill(signal)
+  })
+}
+
+export function removeDataDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+}

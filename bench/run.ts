@@ -1,0 +1,168 @@
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { hasTaskset } from './lib/proc'
+import { ROOT, type Kind } from './lib/servers'
+import { environment, markdown, medians, table, writeDoc, type Runs } from './lib/report'
+import type { Ctx, Outcome } from './lib/scenario'
+import { scenarios } from './scenarios'
+
+/**
+ * `npm run bench` — every scenario, ours and the reference interleaved A B A B, a JSON record
+ * under bench/results/ and the table (printed, and written to docs/performance.md).
+ * `npm run bench -- --quick` — a short smoke run: exits non-zero only on a crash or a
+ * convergence failure, never on a figure.
+ * Options: `--only P1,P3`, `--kinds ours,baseline`, `--runs 3` (median of runs), `--no-doc`.
+ */
+
+const args = process.argv.slice(2)
+const flag = (name: string) => args.includes(`--${name}`)
+const option = (name: string) => {
+  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`))
+  if (i < 0) return undefined
+  const a = args[i] as string
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[i + 1]
+}
+
+// The generator pins itself to core 1 (the server gets core 0), re-running under taskset once.
+if (hasTaskset() && !process.env.BENCH_CHILD) {
+  const r = spawnSync('taskset', ['-c', '1', process.execPath, '--import', 'tsx', 'bench/run.ts', ...args], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, BENCH_CHILD: '1' },
+  })
+  process.exit(r.status ?? 1)
+}
+
+const quick = flag('quick')
+const only = option('only')?.split(',')
+const kinds = (option('kinds')?.split(',') ?? ['ours', 'baseline']) as Kind[]
+const runsWanted = Number(option('runs') ?? 1)
+const selected = scenarios.filter((s) => !only || only.includes(s.id))
+const log = (msg: string) => console.log(msg)
+const ctx: Ctx = { quick, log }
+
+if (kinds.includes('ours') && !existsSync(join(ROOT, 'server/main.ts'))) {
+  console.error('server/main.ts does not exist yet: run with --kinds baseline')
+  process.exit(1)
+}
+
+interface RunRecord {
+  startedAt: string
+  quick: boolean
+  env: Record<string, string | number>
+  runs: Runs
+  errors: string[]
+  convergenceFailures: string[]
+}
+
+async function runOnce(index: number): Promise<RunRecord> {
+  const record: RunRecord = {
+    startedAt: new Date().toISOString(),
+    quick,
+    env: environment(),
+    runs: {},
+    errors: [],
+    convergenceFailures: [],
+  }
+  for (const s of selected) {
+    const reps = s.reps(quick)
+    record.runs[s.id] = { ours: [], baseline: [] }
+    for (let rep = 0; rep < reps; rep++) {
+      for (const kind of kinds) {
+        const t = performance.now()
+        log(`[run ${index + 1}] ${s.id} ${s.title} — ${kind}, rep ${rep + 1}/${reps}`)
+        let outcome: Outcome
+        try {
+          outcome = await s.run(kind, ctx)
+        } catch (e) {
+          const msg = `${s.id} ${kind}: ${(e as Error).stack ?? e}`
+          record.errors.push(msg)
+          console.error(`  CRASH ${msg}`)
+          continue
+        }
+        record.runs[s.id]![kind].push(outcome)
+        for (const c of outcome.convergence)
+          if (!c.ok) record.convergenceFailures.push(`${s.id} ${kind}: ${c.detail}`)
+        const bad = outcome.convergence.filter((c) => !c.ok)
+        log(
+          `  ${Math.round((performance.now() - t) / 100) / 10} s, ${JSON.stringify(outcome.metrics)}` +
+            (outcome.invalid?.length ? `\n  INVALID: ${outcome.invalid.join('; ')}` : '') +
+            (bad.length ? `\n  CONVERGENCE FAILURE: ${bad.map((c) => c.detail).join('; ')}` : ''),
+        )
+      }
+    }
+  }
+  return record
+}
+
+function medianTable(records: RunRecord[]) {
+  // Median per run over its repetitions, then the median over runs.
+  const med: Record<string, Record<Kind, Record<string, number>>> = {}
+  for (const s of selected) {
+    const per: Record<Kind, Outcome[]> = { ours: [], baseline: [] }
+    for (const r of records)
+      for (const kind of kinds) {
+        const outs = r.runs[s.id]?.[kind] ?? []
+        if (outs.length > 0) per[kind].push({ metrics: medians(outs), convergence: [] })
+      }
+    med[s.id] = { ours: medians(per.ours), baseline: medians(per.baseline) }
+  }
+  return { med, rows: table(selected, med) }
+}
+
+const records: RunRecord[] = []
+for (let i = 0; i < runsWanted; i++) records.push(await runOnce(i))
+
+const { med, rows } = medianTable(records)
+const invalid = records.flatMap((r) =>
+  Object.entries(r.runs).flatMap(([id, byKind]) =>
+    Object.entries(byKind).flatMap(([kind, outs]) =>
+      outs.flatMap((o) => (o.invalid ?? []).map((m) => `${id} ${kind}: ${m}`)),
+    ),
+  ),
+)
+const notes = records.flatMap((r) =>
+  Object.entries(r.runs).flatMap(([id, byKind]) =>
+    Object.entries(byKind).flatMap(([kind, outs]) =>
+      outs.flatMap((o) => (o.notes ?? []).map((m) => `${id} ${kind}: ${m}`)),
+    ),
+  ),
+)
+const env = records[0]?.env ?? environment()
+const md = markdown(rows)
+const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+const resultsDir = join(ROOT, 'bench/results')
+mkdirSync(resultsDir, { recursive: true })
+const jsonPath = join(resultsDir, `${quick ? 'quick' : 'full'}-${stamp}.json`)
+writeFileSync(jsonPath, JSON.stringify({ records, medians: med, table: rows, invalid, notes }, null, 2))
+
+const envLine = Object.entries(env)
+  .map(([k, v]) => `${k} ${v}`)
+  .join(' · ')
+const body = [
+  `Generated by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}` +
+    ` — median of ${records.length} run(s), each the median of its interleaved repetitions.`,
+  '',
+  `Machine and versions: ${envLine}.`,
+  '',
+  md,
+  '',
+  invalid.length
+    ? `Invalid measurements (generator saturated):\n\n${invalid.map((m) => `- ${m}`).join('\n')}\n`
+    : '',
+  notes.length ? `Notes:\n\n${[...new Set(notes)].map((m) => `- ${m}`).join('\n')}\n` : '',
+].join('\n')
+console.log(`\n${body}`)
+console.log(`JSON record: ${jsonPath}`)
+if (!quick && !flag('no-doc') && kinds.length === 2) {
+  writeDoc(body)
+  console.log('docs/performance.md updated')
+}
+
+const failures = records.flatMap((r) => [...r.errors, ...r.convergenceFailures])
+if (failures.length > 0) {
+  console.error(`\nFAILED (${failures.length}):\n${failures.join('\n')}`)
+  process.exit(1)
+}
+process.exit(0)
