@@ -1,0 +1,54 @@
+import { canEditDocument } from '../../../shared/domain/permissions'
+import { gate } from '../../../shared/domain/rules/guards'
+import { nextPhases, type PhaseStep } from '../../../shared/domain/rules/phases'
+import type { Result } from '../../../shared/domain/result'
+import type { Participant, ReviewState } from '../../../shared/domain/types'
+import type { CommandType } from '../../../shared/protocol/commands'
+import type { BoardState, ParticipantView } from '../../../shared/protocol/board'
+
+/**
+ * The shared rules, asked from the client's projection, only to enable buttons and say why not.
+ * The server checks the same rules on its full state; nothing here is enforcement.
+ */
+function asParticipant(p: ParticipantView): Participant {
+  return { id: p.id, name: p.name, function: p.function, roles: p.roles, joinedAt: 0, removed: p.removed }
+}
+
+/** The fields of ReviewState the rules read, filled from what this participant may see. */
+export function asReviewState(b: BoardState): ReviewState {
+  return {
+    id: b.reviewId,
+    title: b.title,
+    createdAt: b.createdAt,
+    phase: b.phase,
+    round: b.round,
+    timer: b.timer,
+    settings: b.settings,
+    participants: Object.fromEntries([...b.participants, b.me].map((p) => [p.id, asParticipant(p)])),
+    progress: {},
+    notes: {},
+    cards: {},
+    spotlight: b.spotlight,
+    rounds: b.rounds,
+    signoffs: {},
+    decisions: b.decision.records,
+    frozen: b.frozen,
+    archived: b.archived,
+    inviteVersions: {},
+    seq: b.seq,
+  }
+}
+
+export function canSend(b: BoardState, type: CommandType): boolean {
+  return gate(asReviewState(b), asParticipant(b.me), type).ok
+}
+
+export function editRule(b: BoardState): Result<true> {
+  return canEditDocument(asReviewState(b), asParticipant(b.me))
+}
+
+export function phaseSteps(b: BoardState): PhaseStep[] {
+  return canSend(b, 'phase.advance') ? nextPhases(asReviewState(b)) : []
+}
+
+export type { PhaseStep }

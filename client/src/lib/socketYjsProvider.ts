@@ -1,0 +1,251 @@
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import {
+  Awareness,
+  applyAwarenessUpdate,
+  encodeAwarenessUpdate,
+  removeAwarenessStates,
+} from 'y-protocols/awareness'
+import * as sync from 'y-protocols/sync'
+import * as Y from 'yjs'
+import type { WireError } from '../../../shared/protocol/errors'
+import type { Ack } from '../../../shared/protocol/events'
+import type { BoardSocket } from '../composables/useSocket'
+
+/**
+ * Our Yjs provider over the board socket (DESIGN §4): bare y-protocols sync messages on
+ * `yjs:sync`, awareness on `yjs:awareness`. The handshake: on connect we send step 1; the server
+ * answers step 2 and its own step 1, which we answer with step 2 (carrying edits made offline).
+ *
+ * Saved means acknowledged: the server acks an update only after it is committed, so the status
+ * is `saved` only when every local update sent has been acked ok. While disconnected nothing is
+ * sent (socket.io would buffer and replay it out of order with the handshake); the step 2 we send
+ * after reconnecting carries those edits instead.
+ *
+ * A refused update (FORBIDDEN, PHASE_LOCKED, …) cannot be taken back in a CRDT, so we build a
+ * fresh Y.Doc from the server's full state and swap it in (`reset`): the refused change is gone.
+ */
+export type SaveStatus = 'saved' | 'saving' | 'unsaved'
+
+/** Refusals after which retrying cannot help: take the server's state instead. */
+const RESET_CODES = new Set(['FORBIDDEN', 'PHASE_LOCKED', 'TOO_LARGE', 'INVALID', 'NOT_FOUND'])
+
+type Listener = {
+  status: (s: SaveStatus) => void
+  synced: () => void
+  reset: (doc: Y.Doc, awareness: Awareness) => void
+  refused: (e: WireError) => void
+}
+
+export class SocketYjsProvider {
+  doc: Y.Doc
+  awareness: Awareness
+  synced = false
+  private pending = 0
+  private failed = false
+  /** Local edits not yet sent because we were disconnected. */
+  private dirty = false
+  /** Bumped whenever outstanding acks stop counting (disconnect, reset). */
+  private generation = 0
+  private rebuilding: Y.Doc | null = null
+  private retryTimer: ReturnType<typeof setTimeout> | null = null
+  private retryDelay = 500
+  private listeners: { [K in keyof Listener]: Set<Listener[K]> } = {
+    status: new Set(),
+    synced: new Set(),
+    reset: new Set(),
+    refused: new Set(),
+  }
+
+  constructor(
+    private readonly socket: BoardSocket,
+    localState: Record<string, unknown>,
+  ) {
+    this.doc = new Y.Doc()
+    this.awareness = this.makeAwareness(this.doc, localState)
+    this.doc.on('update', this.onDocUpdate)
+    socket.on('connect', this.onConnect)
+    socket.on('disconnect', this.onDisconnect)
+    socket.on('yjs:sync', this.onSync)
+    socket.on('yjs:awareness', this.onAwareness)
+    window.addEventListener('pagehide', this.onPageHide)
+    if (socket.connected) this.onConnect()
+  }
+
+  on<K extends keyof Listener>(event: K, fn: Listener[K]): () => void {
+    this.listeners[event].add(fn)
+    return () => this.listeners[event].delete(fn)
+  }
+
+  get status(): SaveStatus {
+    if (this.failed || this.dirty) return 'unsaved'
+    if (this.pending > 0 || this.rebuilding) return 'saving'
+    return 'saved'
+  }
+
+  private emitStatus() {
+    const s = this.status
+    for (const fn of this.listeners.status) fn(s)
+  }
+
+  private makeAwareness(doc: Y.Doc, localState: Record<string, unknown>): Awareness {
+    const awareness = new Awareness(doc)
+    awareness.on('update', this.onAwarenessChange)
+    awareness.setLocalState(localState)
+    return awareness
+  }
+
+  private send(msg: Uint8Array, onOk?: () => void) {
+    const gen = this.generation
+    this.pending++
+    this.emitStatus()
+    this.socket.emit('yjs:sync', msg, (ack: Ack) => {
+      if (gen !== this.generation) return
+      this.pending--
+      if (ack.ok) {
+        onOk?.()
+      } else {
+        for (const fn of this.listeners.refused) fn(ack.error)
+        if (RESET_CODES.has(ack.error.code)) this.startRebuild()
+        else this.scheduleRetry(msg)
+      }
+      this.emitStatus()
+    })
+  }
+
+  private scheduleRetry(msg: Uint8Array) {
+    this.failed = true
+    if (this.retryTimer) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      if (!this.socket.connected) return
+      this.send(msg, () => {
+        this.failed = false
+        this.retryDelay = 500
+      })
+    }, this.retryDelay)
+    this.retryDelay = Math.min(this.retryDelay * 2, 8000)
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === this) return
+    if (!this.socket.connected) {
+      this.dirty = true
+      this.emitStatus()
+      return
+    }
+    const encoder = encoding.createEncoder()
+    sync.writeUpdate(encoder, update)
+    this.send(encoding.toUint8Array(encoder))
+  }
+
+  private readonly onConnect = () => {
+    this.synced = false
+    const encoder = encoding.createEncoder()
+    sync.writeSyncStep1(encoder, this.rebuilding ?? this.doc)
+    this.send(encoding.toUint8Array(encoder))
+    this.socket.emit('yjs:awareness', encodeAwarenessUpdate(this.awareness, [this.doc.clientID]))
+  }
+
+  private readonly onDisconnect = () => {
+    if (this.pending > 0 || this.failed) this.dirty = true
+    this.generation++
+    this.pending = 0
+    this.failed = false
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
+    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID)
+    removeAwarenessStates(this.awareness, others, this)
+    this.emitStatus()
+  }
+
+  private readonly onSync = (bytes: Uint8Array) => {
+    const decoder = decoding.createDecoder(new Uint8Array(bytes))
+    const type = decoding.readVarUint(decoder)
+    if (type === sync.messageYjsSyncStep1) {
+      const encoder = encoding.createEncoder()
+      sync.readSyncStep1(decoder, encoder, this.doc)
+      const hadOffline = this.dirty
+      this.send(encoding.toUint8Array(encoder), () => {
+        if (hadOffline) this.dirty = false
+        this.emitStatus()
+      })
+      return
+    }
+    if (type === sync.messageYjsSyncStep2 && this.rebuilding) {
+      sync.readSyncStep2(decoder, this.rebuilding, this)
+      this.finishRebuild()
+      return
+    }
+    sync.readSyncStep2(decoder, this.doc, this)
+    if (type === sync.messageYjsSyncStep2 && !this.synced) {
+      this.synced = true
+      for (const fn of this.listeners.synced) fn()
+    }
+  }
+
+  private readonly onAwareness = (bytes: Uint8Array) => {
+    applyAwarenessUpdate(this.awareness, new Uint8Array(bytes), this)
+  }
+
+  private readonly onAwarenessChange = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    if (origin !== 'local' || !this.socket.connected) return
+    const changed = [...added, ...updated, ...removed]
+    this.socket.emit('yjs:awareness', encodeAwarenessUpdate(this.awareness, changed))
+  }
+
+  /** Asks for the full server state into a fresh doc; the next step 2 completes the swap. */
+  private startRebuild() {
+    this.generation++
+    this.pending = 0
+    this.failed = false
+    this.dirty = false
+    if (this.rebuilding) return
+    this.rebuilding = new Y.Doc()
+    const encoder = encoding.createEncoder()
+    sync.writeSyncStep1(encoder, this.rebuilding)
+    this.socket.emit('yjs:sync', encoding.toUint8Array(encoder), () => {})
+  }
+
+  private finishRebuild() {
+    const fresh = this.rebuilding!
+    this.rebuilding = null
+    const oldDoc = this.doc
+    const oldAwareness = this.awareness
+    const localState = oldAwareness.getLocalState() ?? {}
+    this.doc = fresh
+    this.doc.on('update', this.onDocUpdate)
+    this.awareness = this.makeAwareness(fresh, localState)
+    // Tells the others the old caret is gone, then announces the new client id.
+    oldAwareness.destroy()
+    oldAwareness.off('update', this.onAwarenessChange)
+    oldDoc.off('update', this.onDocUpdate)
+    oldDoc.destroy()
+    this.synced = true
+    for (const fn of this.listeners.reset) fn(this.doc, this.awareness)
+    this.emitStatus()
+  }
+
+  private readonly onPageHide = () => {
+    removeAwarenessStates(this.awareness, [this.doc.clientID], 'local')
+  }
+
+  destroy() {
+    this.onPageHide()
+    window.removeEventListener('pagehide', this.onPageHide)
+    this.socket.off('connect', this.onConnect)
+    this.socket.off('disconnect', this.onDisconnect)
+    this.socket.off('yjs:sync', this.onSync)
+    this.socket.off('yjs:awareness', this.onAwareness)
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.awareness.off('update', this.onAwarenessChange)
+    this.awareness.destroy()
+    this.doc.off('update', this.onDocUpdate)
+    this.doc.destroy()
+    this.rebuilding?.destroy()
+    for (const set of Object.values(this.listeners)) set.clear()
+  }
+}
