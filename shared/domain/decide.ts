@@ -1,8 +1,10 @@
 import type { Command } from '../protocol/commands'
-import { err, type Result } from './result'
+import type { Result } from './result'
+import { createCard, deleteCard, editCard, replyCard, spotlightCard, voteCard } from './rules/cards'
 import type { DecideContext, Decision } from './rules/context'
 import { gate } from './rules/guards'
 import { record, signoff } from './rules/decision'
+import { deleteNote, saveNote } from './rules/notes'
 import { advancePhase } from './rules/phases'
 import {
   removeParticipant,
@@ -12,6 +14,7 @@ import {
   updateParticipant,
   updateSettings,
 } from './rules/session'
+import { checkRevision, triageCard } from './rules/triage'
 import type { Participant, ReviewState } from './types'
 
 export type { DecideContext, Decision } from './rules/context'
@@ -49,7 +52,25 @@ export function decide(
       return signoff(state, cmd, me, ctx)
     case 'decision.record':
       return record(state, cmd, me, ctx)
-    default:
-      return err('INVALID', `The command ${cmd.type} is not supported yet.`)
+    case 'note.save':
+      return saveNote(state, cmd, me, ctx)
+    case 'note.delete':
+      return deleteNote(state, cmd, me)
+    case 'card.create':
+      return createCard(state, cmd, me, ctx)
+    case 'card.edit':
+      return editCard(state, cmd, me, ctx)
+    case 'card.delete':
+      return deleteCard(state, cmd, me)
+    case 'card.vote':
+      return voteCard(state, cmd, me)
+    case 'card.reply':
+      return replyCard(state, cmd, me, ctx)
+    case 'card.spotlight':
+      return spotlightCard(state, cmd)
+    case 'card.triage':
+      return triageCard(state, cmd, me, ctx)
+    case 'revision.check':
+      return checkRevision(state, cmd, me)
   }
 }

@@ -8,7 +8,7 @@ import type { Func, Participant, Phase, ReviewState, Role } from '../../../share
 
 /** A participant per role (plus a second reviewer), each of a different function. */
 export const PEOPLE = {
-  facilitator: person('fac', 'facilitator', 'product', ['facilitator', 'author']),
+  facilitator: person('fac', 'facilitator', 'product', ['facilitator']),
   author: person('aut', 'author', 'product', ['author']),
   reviewer: person('rev', 'reviewer', 'legal', ['reviewer']),
   reviewer2: person('rev2', 'reviewer2', 'engineering', ['reviewer']),

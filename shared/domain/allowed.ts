@@ -1,0 +1,85 @@
+import { COMMAND_TYPES, type Command, type CommandType } from '../protocol/commands'
+import { decide } from './decide'
+import { err, ok, type Result } from './result'
+import { gate } from './rules/guards'
+import { isIrreversible } from './rules/phases'
+import type { Participant, Phase, ReviewState } from './types'
+
+/**
+ * The client enables buttons from the same rules the server enforces. `can` answers for a kind of
+ * command (role, phase, lock); `check` answers for one concrete command (this card, this vote).
+ */
+export function can(state: ReviewState, actor: Participant, type: CommandType): boolean {
+  return gate(state, actor, type).ok
+}
+
+/** Why a kind of command is refused now, as the sentence the server would send; null when allowed. */
+export function whyNot(state: ReviewState, actor: Participant, type: CommandType): string | null {
+  const res = gate(state, actor, type)
+  return res.ok ? null : res.error.message
+}
+
+export function allowedCommands(state: ReviewState, actor: Participant): CommandType[] {
+  return COMMAND_TYPES.filter((type) => can(state, actor, type))
+}
+
+/** The full rules for one command, without ids or a clock (decide is pure; nothing is applied). */
+export function check(state: ReviewState, actor: Participant, cmd: Command): Result<true> {
+  const res = decide(state, cmd, actor, { now: 0, newId: () => 'check' })
+  return res.ok ? ok(true) : err(res.error.code, res.error.message)
+}
+
+/** Cards no author has triaged yet, in any round (leaving triage names the count) [TR8]. */
+export function untriagedCount(state: ReviewState): number {
+  return Object.values(state.cards).filter((c) => !c.triage).length
+}
+
+/**
+ * Participants (observers included: everyone reads) who have not said they are done reading this
+ * round; pass `online` to name only those in the room [RD6].
+ */
+export function unfinishedReaders(state: ReviewState, online?: ReadonlySet<string>): Participant[] {
+  return Object.values(state.participants).filter(
+    (p) =>
+      !p.removed &&
+      (!online || online.has(p.id)) &&
+      !(state.progress[p.id]?.done && state.progress[p.id]?.round === state.round),
+  )
+}
+
+const names = (people: readonly Participant[]): string =>
+  people.length <= 3
+    ? people.map((p) => p.name).join(', ')
+    : `${people
+        .slice(0, 3)
+        .map((p) => p.name)
+        .join(', ')} and ${people.length - 3} more`
+
+/**
+ * The confirmation the phase bar asks before a step, or null when none is needed: unfinished
+ * readers by name [RD6], untriaged cards by count [TR8], and what an irreversible step does [PH5].
+ */
+export function confirmationFor(state: ReviewState, to: Phase, online?: ReadonlySet<string>): string | null {
+  const from = state.phase
+  const lines: string[] = []
+  if (from === 'reading') {
+    const unfinished = unfinishedReaders(state, online)
+    if (unfinished.length > 0) lines.push(`Still reading: ${names(unfinished)}.`)
+  }
+  if (from === 'triage' && to !== 'discussion') {
+    const n = untriagedCount(state)
+    if (n > 0) lines.push(`${n} card${n === 1 ? ' is' : 's are'} not triaged yet.`)
+  }
+  if (isIrreversible(from, to))
+    lines.push(IRREVERSIBLE[`${from}>${to}`] ?? `There is no step back to ${from}.`)
+  return lines.length > 0 ? lines.join(' ') : null
+}
+
+const IRREVERSIBLE: Record<string, string> = {
+  'draft>reading': 'The document locks for silent reading; draft editing ends.',
+  'critique>discussion': 'Every card is revealed to everyone at once; this cannot be undone.',
+  'triage>revision': 'Triage ends for this round (authors can still triage during revision).',
+  'revision>reading': 'Round closes: its statistics are stored and a new round of reading starts.',
+  'revision>decision': 'Revision ends; deciders sign off on the document as it is.',
+  'closed>reading': 'The archived review reopens as a new round.',
+}
