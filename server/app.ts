@@ -1,0 +1,95 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import express from 'express'
+import { Server } from 'socket.io'
+import * as msgpackParser from '../shared/protocol/msgpackParser'
+import { newId } from './auth/secrets'
+import type { Config } from './config'
+import { apiRouter } from './http/api'
+import { errorHandler } from './http/errors'
+import { securityHeaders } from './http/security'
+import { serveClient } from './http/staticClient'
+import { createLogger, type Logger } from './logger'
+import type { RoomDeps } from './rooms/deps'
+import { RoomRegistry } from './rooms/roomRegistry'
+import { setupSockets } from './socket/connection'
+import type { AppServer } from './socket/types'
+import type { Store } from './store/types'
+
+export interface AppDeps {
+  store: Store
+  config: Config
+  clock?: () => number
+  ids?: () => string
+  logger?: Logger
+}
+
+export interface App {
+  httpServer: http.Server
+  io: AppServer
+  rooms: RoomRegistry
+  /** The public base URL (PUBLIC_URL, or http://HOST:PORT once listening). */
+  publicUrl: () => string
+  /** Starts listening; resolves with the bound address (port 0 picks a free one). */
+  listen: () => Promise<string>
+  /** Stops accepting, flushes every room, closes sockets. Does not close the store. */
+  close: () => Promise<void>
+}
+
+/** Builds the server from its parts (CONVENTIONS §6); server/main.ts picks the real ones. */
+export function createApp({ store, config, clock = Date.now, ids = newId, logger }: AppDeps): App {
+  const log = logger ?? createLogger(config.logLevel)
+  const app = express()
+  app.disable('x-powered-by')
+  const httpServer = http.createServer(app)
+
+  const publicUrl = (): string => {
+    if (config.publicUrl) return config.publicUrl
+    const addr = httpServer.address() as AddressInfo | null
+    const port = addr?.port ?? config.port
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host
+    return `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`
+  }
+
+  const io: AppServer = new Server(httpServer, {
+    parser: msgpackParser,
+    maxHttpBufferSize: config.limits.frameBytes,
+    serveClient: false,
+  })
+  const deps: RoomDeps = { store, config, clock, ids, logger: log, nsp: io.of('/'), publicUrl }
+  const rooms = new RoomRegistry(deps)
+  setupSockets(io, deps, rooms)
+
+  app.use(securityHeaders(publicUrl))
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true })
+  })
+  app.use('/api', express.json({ limit: config.limits.jsonBytes }), apiRouter({ ...deps, rooms }))
+  serveClient(app, config.clientDir)
+  app.use(errorHandler(log))
+
+  let closing: Promise<void> | undefined
+  return {
+    httpServer,
+    io,
+    rooms,
+    publicUrl,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject)
+        httpServer.listen(config.port, config.host, () => {
+          httpServer.off('error', reject)
+          resolve(publicUrl())
+        })
+      }),
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()))
+        io.disconnectSockets(true)
+        await rooms.closeAll()
+        await io.close().catch(() => undefined)
+        httpServer.closeAllConnections()
+        await stopped
+      })()),
+  }
+}

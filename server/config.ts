@@ -1,0 +1,63 @@
+/** Server configuration from the environment (DESIGN §7), with the limits of the wire. */
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  /** The address browsers use; undefined → http://HOST:PORT of the listening socket. */
+  publicUrl?: string
+  /** SQLite durability: FULL survives power loss, NORMAL a process crash. */
+  synchronous: 'FULL' | 'NORMAL'
+  logLevel: string
+  limits: Limits
+  /** Where the built client lives (served when it exists). */
+  clientDir: string
+}
+
+export interface Limits {
+  /** JSON request bodies (M2: larger gets 413). */
+  jsonBytes: number
+  /** One Socket.IO frame: must exceed the largest state sent, so states travel in one piece. */
+  frameBytes: number
+  /** One Yjs update from a client; larger gets TOO_LARGE. */
+  updateBytes: number
+  /** An empty room stays loaded this long after its last client left (reconnects are cheap). */
+  roomIdleMs: number
+  /** Graceful shutdown gives up after this long. */
+  shutdownMs: number
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  jsonBytes: 2 * 1024 * 1024,
+  frameBytes: 16 * 1024 * 1024,
+  updateBytes: 2 * 1024 * 1024,
+  roomIdleMs: 5_000,
+  shutdownMs: 5_000,
+}
+
+function parsePort(raw: string | undefined): number {
+  const port = Number(raw ?? 3000)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be 0–65535, got ${raw}.`)
+  return port
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = parsePort(env.PORT)
+  const host = env.HOST || '127.0.0.1'
+  const synchronous = env.SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL'
+  return {
+    port,
+    host,
+    dataDir: env.DATA_DIR || './data',
+    publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : undefined,
+    synchronous,
+    logLevel: env.LOG_LEVEL || 'info',
+    limits: { ...DEFAULT_LIMITS },
+    clientDir: env.CLIENT_DIR || 'dist/client',
+  }
+}
+
+/** A config for tests and embedding: defaults, overridable field by field. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({}), port: 0, ...overrides, limits: { ...DEFAULT_LIMITS, ...overrides.limits } }
+}

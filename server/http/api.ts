@@ -1,0 +1,59 @@
+import { Router, type Request } from 'express'
+import type { z } from 'zod'
+import { createReviewBodySchema, joinBodySchema } from '../../shared/protocol/commands'
+import { bearerToken } from '../auth/secrets'
+import {
+  authenticate,
+  createReview,
+  joinReview,
+  reviewSummary,
+  type ReviewDeps,
+} from '../reviews/reviewService'
+import { sendError } from './errors'
+
+function validate<T extends z.ZodType>(
+  schema: T,
+  req: Request,
+): { ok: true; value: z.infer<T> } | { ok: false; message: string } {
+  const parsed = schema.safeParse(req.body)
+  if (parsed.success) return { ok: true, value: parsed.data }
+  const issue = parsed.error.issues[0]
+  const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : ''
+  return { ok: false, message: `The request was not understood${where}: ${issue?.message ?? 'invalid'}.` }
+}
+
+/** The HTTP routes of DESIGN §4 (health, create, join, summary). */
+export function apiRouter(deps: ReviewDeps): Router {
+  const api = Router()
+
+  api.post('/reviews', async (req, res) => {
+    const body = validate(createReviewBodySchema, req)
+    if (!body.ok) return sendError(res, 'INVALID', body.message)
+    const { title, facilitator, markdown } = body.value
+    res.status(201).json(await createReview(deps, title, facilitator, markdown))
+  })
+
+  api.post('/invites/:code/join', async (req, res) => {
+    const body = validate(joinBodySchema, req)
+    if (!body.ok) return sendError(res, 'INVALID', body.message)
+    const joined = await joinReview(deps, String(req.params.code), body.value)
+    if (!joined)
+      return sendError(res, 'NOT_FOUND', 'This invite link does not work (any more); ask for a new one.')
+    res.status(201).json(joined)
+  })
+
+  api.get('/reviews/:id', async (req, res) => {
+    const token = bearerToken(req.get('authorization'))
+    const who = token ? await authenticate(deps.store, token) : null
+    if (!who || who.reviewId !== req.params.id)
+      return sendError(
+        res,
+        'UNAUTHORIZED',
+        'Send a participant token of this review as "Authorization: Bearer <token>".',
+      )
+    res.json(await reviewSummary(deps, who.reviewId))
+  })
+
+  api.use((_req, res) => sendError(res, 'NOT_FOUND', 'There is no such API route.'))
+  return api
+}

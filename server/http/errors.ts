@@ -1,0 +1,35 @@
+import type { ErrorRequestHandler, Response } from 'express'
+import type { ErrorCode } from '../../shared/protocol/errors'
+import type { Logger } from '../logger'
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  INVALID: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+}
+
+/** Every HTTP error is `{error: {code, message}}` with a fitting status (DESIGN §4). */
+export function sendError(res: Response, code: ErrorCode, message: string): void {
+  res.status(STATUS[code] ?? 400).json({ error: { code, message } })
+}
+
+/** Body parser failures (malformed JSON, too large) and anything unexpected, as wire errors. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (e: unknown, _req, res, next) => {
+    if (res.headersSent) return next(e)
+    const type = (e as { type?: string }).type
+    if (type === 'entity.too.large') return sendError(res, 'TOO_LARGE', 'The request body is too large.')
+    if (type === 'entity.parse.failed')
+      return sendError(res, 'INVALID', 'The request body is not valid JSON.')
+    const status = (e as { status?: number }).status
+    if (status && status >= 400 && status < 500)
+      return sendError(res, 'INVALID', 'The request could not be read.')
+    logger.error({ err: e }, 'request failed')
+    sendError(res, 'UNAVAILABLE', 'Something went wrong on the server; please try again.')
+  }
+}

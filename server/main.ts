@@ -1,0 +1,52 @@
+import { createApp } from './app'
+import { loadConfig } from './config'
+import { createLogger } from './logger'
+import { createSqliteStore, DataDirError } from './store/sqlite'
+
+/** The one place that picks the real adapters. Prints the address it serves on. */
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const logger = createLogger(config.logLevel)
+  let store
+  try {
+    store = createSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous })
+  } catch (e) {
+    if (e instanceof DataDirError) {
+      console.error(`Cannot start: ${e.message}`)
+      process.exit(1)
+    }
+    throw e
+  }
+  const app = createApp({ store, config, logger })
+  const url = await app.listen()
+  console.log(`PR/FAQ Board listening on ${url}`)
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    const force = setTimeout(() => {
+      console.error('Shutdown took too long; exiting.')
+      process.exit(1)
+    }, config.limits.shutdownMs)
+    force.unref()
+    void app
+      .close()
+      .then(() => store.close())
+      .then(
+        () => process.exit(0),
+        (e: unknown) => {
+          console.error(e)
+          process.exit(1)
+        },
+      )
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+main().catch((e: unknown) => {
+  console.error(`Cannot start: ${(e as Error).message}`)
+  process.exit(1)
+})

@@ -1,0 +1,148 @@
+import * as Y from 'yjs'
+import { importMarkdown } from '../../shared/doc/importMarkdown'
+import { PRFAQ_TEMPLATE } from '../../shared/doc/template'
+import type { StoredEvent } from '../../shared/domain/events'
+import { evolve, initialState } from '../../shared/domain/evolve'
+import { joinEvents, reviewCreatedEvents } from '../../shared/domain/lifecycle'
+import {
+  INVITE_ROLES,
+  type Func,
+  type InviteRole,
+  type Participant,
+  type Role,
+} from '../../shared/domain/types'
+import { hashSecret, newInviteCode, newToken } from '../auth/secrets'
+import type { RoomDeps } from '../rooms/deps'
+import type { RoomRegistry } from '../rooms/roomRegistry'
+import type { Store } from '../store/types'
+
+export interface Person {
+  name: string
+  function: Func
+}
+
+export interface Created {
+  reviewId: string
+  participantId: string
+  token: string
+  invites: Record<InviteRole, string>
+}
+
+export interface Joined {
+  reviewId: string
+  participantId: string
+  token: string
+  roles: Role[]
+}
+
+export type ReviewDeps = Pick<RoomDeps, 'store' | 'clock' | 'ids' | 'publicUrl'> & { rooms: RoomRegistry }
+
+/**
+ * Creates a review. The initial document (the template or the given Markdown) is written here,
+ * ONCE, as the review's first stored update; loading never writes content, so restarts can
+ * never duplicate the template (R5).
+ */
+export async function createReview(
+  deps: ReviewDeps,
+  title: string,
+  person: Person,
+  markdown?: string,
+): Promise<Created> {
+  const reviewId = deps.ids()
+  const now = deps.clock()
+  const facilitator: Participant = {
+    id: deps.ids(),
+    ...person,
+    roles: ['facilitator', 'author'],
+    joinedAt: now,
+  }
+  const events: StoredEvent[] = reviewCreatedEvents({ title, facilitator, now }).map((e, i) => ({
+    ...e,
+    seq: i + 1,
+    at: now,
+    actorId: facilitator.id,
+  }))
+  const doc = new Y.Doc()
+  importMarkdown(doc, markdown && markdown.trim() ? markdown : PRFAQ_TEMPLATE)
+  const initial = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+
+  const token = newToken()
+  const codes = Object.fromEntries(INVITE_ROLES.map((role) => [role, newInviteCode()])) as Record<
+    InviteRole,
+    string
+  >
+  await deps.store.write(reviewId, {
+    review: { id: reviewId, title, createdAt: now },
+    events,
+    updates: [initial],
+    tokens: [{ hash: hashSecret(token), participantId: facilitator.id }],
+    invites: INVITE_ROLES.map((role) => ({ hash: hashSecret(codes[role]), role })),
+  })
+  const base = deps.publicUrl()
+  const invites = Object.fromEntries(INVITE_ROLES.map((r) => [r, `${base}/join/${codes[r]}`])) as Record<
+    InviteRole,
+    string
+  >
+  return { reviewId, participantId: facilitator.id, token, invites }
+}
+
+/**
+ * Joins through an invite link. Goes through the review's room (loading it if needed), in its
+ * queue, so the log's order holds and connected clients see the newcomer at once.
+ */
+export async function joinReview(deps: ReviewDeps, code: string, person: Person): Promise<Joined | null> {
+  const invite = await deps.store.findInvite(hashSecret(code))
+  if (!invite) return null
+  const room = await deps.rooms.get(invite.reviewId)
+  if (!room) return null
+  return room.serial(async () => {
+    const now = deps.clock()
+    const participant: Participant = { id: deps.ids(), ...person, roles: [invite.role], joinedAt: now }
+    const events: StoredEvent[] = joinEvents(room.state, participant).map((e, i) => ({
+      ...e,
+      seq: room.state.seq + 1 + i,
+      at: now,
+      actorId: participant.id,
+    }))
+    const token = newToken()
+    await room.track(
+      deps.store.write(room.id, {
+        events,
+        tokens: [{ hash: hashSecret(token), participantId: participant.id }],
+      }),
+    )
+    room.applyEvents(events)
+    return { reviewId: room.id, participantId: participant.id, token, roles: [...participant.roles] }
+  })
+}
+
+/** Who a token belongs to, if it still works (removed participants' tokens are revoked). */
+export async function authenticate(
+  store: Store,
+  token: string,
+): Promise<{ reviewId: string; participantId: string } | null> {
+  return store.findToken(hashSecret(token))
+}
+
+/** Title, phase, round and participants: from the room when loaded, else folded from the log. */
+export async function reviewSummary(deps: ReviewDeps, reviewId: string) {
+  const room = deps.rooms.peek(reviewId)
+  const state = room?.state ?? (await deps.store.loadEvents(reviewId)).reduce(evolve, initialState(reviewId))
+  const online = room?.online() ?? new Set<string>()
+  return {
+    reviewId,
+    title: state.title,
+    phase: state.phase,
+    round: state.round,
+    participants: Object.values(state.participants)
+      .filter((p) => !p.removed)
+      .map((p) => ({
+        id: p.id,
+        name: p.name,
+        function: p.function,
+        roles: [...p.roles],
+        online: online.has(p.id),
+      })),
+  }
+}

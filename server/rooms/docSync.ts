@@ -1,0 +1,128 @@
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
+import { canEditDocument } from '../../shared/domain/permissions'
+import type { Ack } from '../../shared/protocol/events'
+import type { WireError } from '../../shared/protocol/errors'
+import type { AppSocket } from '../socket/types'
+import { updateMessage, type Room } from './room'
+
+/**
+ * `yjs:sync` (DESIGN §4). Payloads are bare y-protocols sync messages: step 1 (0, a state
+ * vector), step 2 (1) and update (2), both carrying a Yjs update. The handshake: the client
+ * sends step 1; the server answers step 2 and then its own step 1, which the client answers
+ * with step 2. Every message is acknowledged; an update only once it is saved.
+ *
+ * A change is checked before it is applied, never after: a CRDT cannot take an update back.
+ * A refused sender is then sent the full server state so it can rebuild without the change.
+ */
+const STEP1 = 0
+const STEP2 = 1
+const UPDATE = 2 // also written by updateMessage in room.ts
+
+const fail = (code: WireError['code'], message: string): Ack => ({ ok: false, error: { code, message } })
+
+export function syncMessage(type: number, payload: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, type)
+  encoding.writeVarUint8Array(enc, payload)
+  return encoding.toUint8Array(enc)
+}
+
+/** Binary arrives as Buffer (Node), ArrayBuffer (browser) or Uint8Array: one shape from here on. */
+export function toBytes(raw: unknown): Uint8Array | null {
+  if (raw instanceof Uint8Array) return raw
+  if (raw instanceof ArrayBuffer) return new Uint8Array(raw)
+  if (ArrayBuffer.isView(raw)) return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
+  return null
+}
+
+/** The server's step 1 and a step 2 holding everything (state against an empty vector). */
+export const fullState = (room: Room): Uint8Array => syncMessage(STEP2, Y.encodeStateAsUpdate(room.doc))
+export const serverStep1 = (room: Room): Uint8Array => syncMessage(STEP1, Y.encodeStateVector(room.doc))
+
+function readMessage(bytes: Uint8Array): { type: number; payload: Uint8Array } | null {
+  try {
+    const dec = decoding.createDecoder(bytes)
+    const type = decoding.readVarUint(dec)
+    const payload = decoding.readVarUint8Array(dec)
+    return { type, payload }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Handles one client sync message and answers through `reply`. A refused change is answered
+ * first, then the sender gets the full server state: a client that saw the refusal rebuilds
+ * its document from the state that follows it.
+ */
+export async function handleSync(
+  room: Room,
+  socket: AppSocket,
+  raw: unknown,
+  reply: (ack: Ack) => void,
+): Promise<void> {
+  const ack = await answerSync(room, socket, raw)
+  reply(ack)
+  if (
+    !ack.ok &&
+    (ack.error.code === 'FORBIDDEN' || ack.error.code === 'PHASE_LOCKED' || ack.error.code === 'UNAUTHORIZED')
+  )
+    socket.emit('yjs:sync', fullState(room))
+}
+
+async function answerSync(room: Room, socket: AppSocket, raw: unknown): Promise<Ack> {
+  const bytes = toBytes(raw)
+  if (!bytes) return fail('INVALID', 'A yjs:sync message must be binary.')
+  const msg = readMessage(bytes)
+  if (!msg) return fail('INVALID', 'The sync message could not be read.')
+
+  if (msg.type === STEP1) {
+    let step2: Uint8Array
+    try {
+      step2 = syncMessage(STEP2, Y.encodeStateAsUpdate(room.doc, msg.payload))
+    } catch {
+      return fail('INVALID', 'The state vector could not be read.')
+    }
+    socket.emit('yjs:sync', step2)
+    socket.emit('yjs:sync', serverStep1(room))
+    return { ok: true }
+  }
+  if (msg.type !== STEP2 && msg.type !== UPDATE)
+    return fail('INVALID', `Unknown sync message type ${msg.type}.`)
+  if (msg.payload.byteLength > room.deps.config.limits.updateBytes)
+    return fail('TOO_LARGE', 'This change is too large to save; split it into smaller edits.')
+  return receiveUpdate(room, socket, msg.payload)
+}
+
+async function receiveUpdate(room: Room, socket: AppSocket, update: Uint8Array): Promise<Ack> {
+  try {
+    Y.decodeUpdate(update) // reads every struct: malformed bytes fail here, before anything is applied
+  } catch {
+    return fail('INVALID', 'The document update could not be read.')
+  }
+  const participant = room.state.participants[socket.data.participantId]
+  const allowed = participant
+    ? canEditDocument(room.state, participant)
+    : fail('UNAUTHORIZED', 'You are not a participant of this review.')
+  if (!allowed.ok) {
+    // An update that changes nothing is fine from anyone (e.g. a reader's step 2).
+    if (Y.snapshotContainsUpdate(Y.snapshot(room.doc), update)) return { ok: true }
+    return { ok: false, error: allowed.error }
+  }
+  let changes: Uint8Array[]
+  try {
+    changes = room.applyUpdate(update, socket)
+  } catch {
+    return fail('INVALID', 'The document update could not be applied.')
+  }
+  // Structs waiting for missing dependencies are not in the change event: keep the raw bytes.
+  const toSave = room.hasPending() ? [...changes, update] : changes
+  if (toSave.length === 0) return { ok: true }
+  for (const change of changes) socket.to(room.key).emit('yjs:sync', updateMessage(change))
+  const saved = await room.saveUpdates(toSave)
+  return saved
+    ? { ok: true }
+    : fail('UNAVAILABLE', 'The change was not saved; it is kept and saved with the next one.')
+}

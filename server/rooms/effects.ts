@@ -1,0 +1,72 @@
+import * as Y from 'yjs'
+import type { StoredEvent } from '../../shared/domain/events'
+import { hashSecret, newInviteCode } from '../auth/secrets'
+import type { WriteSet } from '../store/types'
+import type { Room } from './room'
+
+/**
+ * What events do outside the review state, in one place. `before` runs ahead of the write and
+ * adds to it (so the effect commits atomically with the events); `after` runs once committed.
+ */
+export interface Effects {
+  write: Omit<WriteSet, 'events'>
+  /** Extra fields for the command's ack (e.g. the new invite URL). */
+  ack: { invite?: string }
+  after: Array<() => void | Promise<void>>
+}
+
+export function prepareEffects(room: Room, events: readonly StoredEvent[]): Effects {
+  const fx: Effects = { write: {}, ack: {}, after: [] }
+  for (const event of events) {
+    switch (event.type) {
+      case 'participant.removed': {
+        // Their tokens stop working in the same commit; their sockets close right after it.
+        ;(fx.write.revokeTokensOf ??= []).push(event.participantId)
+        fx.after.push(() => disconnectParticipant(room, event.participantId))
+        break
+      }
+      case 'invite.rotated': {
+        // A new code replaces the old one's hash: the old link stops working.
+        const code = newInviteCode()
+        ;(fx.write.invites ??= []).push({ hash: hashSecret(code), role: event.role })
+        fx.ack.invite = `${room.deps.publicUrl()}/join/${code}`
+        break
+      }
+      case 'round.closed': {
+        // The document as it stood when the round closed, for comparing rounds later.
+        fx.write.roundSnapshot = { round: event.round, state: Y.encodeStateAsUpdate(room.doc) }
+        break
+      }
+      case 'card.triaged': {
+        if (event.triage.disposition === 'answered') fx.after.push(() => onCardAnswered(room, event))
+        break
+      }
+      default:
+        break
+    }
+  }
+  return fx
+}
+
+function disconnectParticipant(room: Room, participantId: string): void {
+  for (const socket of [...room.sockets.values()]) {
+    if (socket.data.participantId !== participantId) continue
+    socket.emit('board:closed', {
+      code: 'UNAUTHORIZED',
+      message: 'The facilitator removed you from this review.',
+    })
+    socket.disconnect(true)
+  }
+}
+
+/**
+ * Hook: an answered card becomes a question and answer in the FAQ section of the document.
+ * The document module provides `appendFaqAnswer(doc, ...)`; call it through
+ * `room.applyServerChange(doc => appendFaqAnswer(doc, ...))` so the change is saved and sent.
+ */
+async function onCardAnswered(
+  room: Room,
+  event: Extract<StoredEvent, { type: 'card.triaged' }>,
+): Promise<void> {
+  room.deps.logger.debug({ review: room.id, card: event.cardId }, 'card answered; FAQ append not wired yet')
+}

@@ -1,0 +1,235 @@
+import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
+import { Awareness } from 'y-protocols/awareness'
+import type { StoredEvent } from '../../shared/domain/events'
+import { evolve, initialState } from '../../shared/domain/evolve'
+import { project } from '../../shared/domain/projection'
+import type { ReviewState } from '../../shared/domain/types'
+import type { BoardState } from '../../shared/protocol/board'
+import { diffBoard } from '../../shared/protocol/patch'
+import type { AppSocket } from '../socket/types'
+import type { RoomDeps } from './deps'
+import { Presence } from './presence'
+
+/** The answer a command got, kept per `actorId:commandId` so a retry gets the same one. */
+export interface CommandAck {
+  ok: true
+  seq: number
+  cardId?: string
+  invite?: string
+}
+
+export const SERVER_ORIGIN = Symbol('server')
+
+/** A y-protocols sync "update" message (type 2) around one Yjs update. */
+export function updateMessage(update: Uint8Array): Uint8Array {
+  const enc = encoding.createEncoder()
+  encoding.writeVarUint(enc, 2)
+  encoding.writeVarUint8Array(enc, update)
+  return encoding.toUint8Array(enc)
+}
+
+/** Rebuilds the answers of past commands from the log, for idempotent retries after a restart. */
+function acksFromLog(events: readonly StoredEvent[]): Map<string, CommandAck> {
+  const acks = new Map<string, CommandAck>()
+  for (const e of events) {
+    if (!e.commandId) continue
+    const key = `${e.actorId}:${e.commandId}`
+    const ack: CommandAck = { ...(acks.get(key) ?? {}), ok: true, seq: e.seq }
+    if (e.type === 'card.created') ack.cardId = e.card.id
+    acks.set(key, ack)
+  }
+  return acks
+}
+
+/**
+ * One review in memory: its Yjs document and awareness (channel one), its review state folded
+ * from the event log (channel two), and the sockets of the people in it. Rules live in the
+ * shared domain; the room orders, saves and sends.
+ */
+export class Room {
+  readonly key: string
+  readonly awareness: Awareness
+  readonly sockets = new Map<string, AppSocket>()
+  readonly acks: Map<string, CommandAck>
+  /** What each socket was last sent of the projection: the base of its next diff. */
+  private readonly views = new Map<string, BoardState>()
+  /** Commands and joins one at a time: each takes the next seqs of the log. */
+  private chain: Promise<unknown> = Promise.resolve()
+  private readonly writes = new Set<Promise<unknown>>()
+  /** Connections past the auth middleware but not yet attached: they pin the room. */
+  pendingConnects = 0
+  destroyed = false
+  /** Bytes a change event produced during the current apply (captured for saving). */
+  private captured: Uint8Array[] = []
+  private readonly onUpdate = (update: Uint8Array): void => void this.captured.push(update)
+  /** Changes whose write failed: saved again with the next write, so nothing applied is lost. */
+  private unsaved: Uint8Array[] = []
+  readonly presence: Presence
+
+  private constructor(
+    readonly deps: RoomDeps,
+    readonly id: string,
+    public state: ReviewState,
+    readonly doc: Y.Doc,
+    events: readonly StoredEvent[],
+  ) {
+    this.key = `review:${id}`
+    this.acks = acksFromLog(events)
+    this.awareness = new Awareness(doc)
+    this.awareness.setLocalState(null) // the server is not a peer with a caret
+    this.presence = new Presence(this, this.awareness)
+    doc.on('update', this.onUpdate)
+  }
+
+  /** Loads the log into one state and the stored document into ONE Y.Doc in ONE transaction. */
+  static async load(deps: RoomDeps, id: string): Promise<Room | null> {
+    const review = await deps.store.getReview(id)
+    if (!review) return null
+    const [events, parts] = await Promise.all([deps.store.loadEvents(id), deps.store.loadDocument(id)])
+    const state = events.reduce(evolve, initialState(id))
+    const doc = new Y.Doc({ gc: true })
+    doc.transact(() => {
+      for (const part of parts) Y.applyUpdate(doc, part)
+    })
+    return new Room(deps, id, state, doc, events)
+  }
+
+  /** Applies bytes to the document and returns exactly what changed (empty when nothing did). */
+  applyUpdate(update: Uint8Array, origin: unknown): Uint8Array[] {
+    this.captured = []
+    try {
+      Y.applyUpdate(this.doc, update, origin)
+      return this.captured
+    } finally {
+      this.captured = []
+    }
+  }
+
+  /** Whether structs wait for missing dependencies: then the raw update must be saved too. */
+  hasPending(): boolean {
+    return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
+  }
+
+  /** Saves document changes (and any earlier unsaved ones); true once committed. */
+  async saveUpdates(updates: Uint8Array[]): Promise<boolean> {
+    const batch = this.unsaved.length > 0 ? [...this.unsaved, ...updates] : updates
+    this.unsaved = []
+    try {
+      await this.track(this.deps.store.write(this.id, { updates: batch }))
+      return true
+    } catch (e) {
+      this.unsaved.push(...batch)
+      this.deps.logger.error({ err: e, review: this.id }, 'saving document changes failed')
+      return false
+    }
+  }
+
+  /**
+   * A change the server makes itself (e.g. an answered card becoming an FAQ entry): applied,
+   * sent to everyone in the room and saved. Not checked against roles: the server is the authority.
+   */
+  async applyServerChange(change: (doc: Y.Doc) => void): Promise<boolean> {
+    this.captured = []
+    let changes: Uint8Array[]
+    try {
+      this.doc.transact(() => change(this.doc), SERVER_ORIGIN)
+      changes = this.captured
+    } finally {
+      this.captured = []
+    }
+    for (const c of changes) this.deps.nsp.to(this.key).emit('yjs:sync', updateMessage(c))
+    return changes.length === 0 || this.saveUpdates(changes)
+  }
+
+  /** Runs `fn` after every command or join before it; the log's order is this order. */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn)
+    this.chain = run.catch(() => undefined)
+    return run
+  }
+
+  /** Remembers a write so `flush` can wait for it. */
+  track<T>(write: Promise<T>): Promise<T> {
+    this.writes.add(write)
+    const done = () => this.writes.delete(write)
+    write.then(done, done)
+    return write
+  }
+
+  /** Resolves once every write started so far has settled. */
+  async flush(): Promise<void> {
+    await this.chain
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes])
+  }
+
+  online(): Set<string> {
+    const ids = new Set<string>()
+    for (const s of this.sockets.values()) ids.add(s.data.participantId)
+    return ids
+  }
+
+  idle(): boolean {
+    return this.sockets.size === 0 && this.pendingConnects === 0 && this.writes.size === 0
+  }
+
+  sendState(socket: AppSocket): void {
+    const view = project(this.state, socket.data.participantId, this.online())
+    this.views.set(socket.id, view)
+    socket.emit('board:state', view)
+  }
+
+  /** Sends each socket what changed in its own projection; never the room's state to the room. */
+  publish(type: string, at: number): void {
+    const online = this.online()
+    for (const socket of this.sockets.values()) {
+      try {
+        const next = project(this.state, socket.data.participantId, online)
+        const before = this.views.get(socket.id)
+        this.views.set(socket.id, next)
+        if (!before) {
+          socket.emit('board:state', next)
+          continue
+        }
+        const patch = diffBoard(before, next)
+        if (Object.keys(patch).length > 0)
+          socket.emit('board:event', { seq: this.state.seq, type, at, patch })
+      } catch (e) {
+        this.deps.logger.error({ err: e, review: this.id }, 'projection failed')
+      }
+    }
+  }
+
+  /** Folds committed events into the state and publishes each one's effect per recipient. */
+  applyEvents(events: readonly StoredEvent[]): void {
+    for (const event of events) {
+      this.state = evolve(this.state, event)
+      this.publish(event.type, event.at)
+    }
+  }
+
+  attach(socket: AppSocket): void {
+    const wasOnline = this.online().has(socket.data.participantId)
+    this.sockets.set(socket.id, socket)
+    void socket.join(this.key)
+    this.sendState(socket)
+    if (!wasOnline) this.publish('presence.changed', this.deps.clock())
+  }
+
+  detach(socket: AppSocket): void {
+    if (!this.sockets.delete(socket.id)) return
+    this.views.delete(socket.id)
+    if (!this.online().has(socket.data.participantId)) this.publish('presence.changed', this.deps.clock())
+  }
+
+  /** Releases everything: listeners, the awareness timer, the document. */
+  destroy(): void {
+    this.destroyed = true
+    this.presence.destroy()
+    this.doc.off('update', this.onUpdate)
+    this.awareness.destroy()
+    this.doc.destroy()
+    this.views.clear()
+    this.sockets.clear()
+  }
+}

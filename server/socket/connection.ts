@@ -1,0 +1,99 @@
+import type { ExtendedError } from 'socket.io'
+import { authenticate } from '../reviews/reviewService'
+import { handleSync } from '../rooms/docSync'
+import { runCommand } from '../rooms/commands'
+import type { Room } from '../rooms/room'
+import type { RoomRegistry } from '../rooms/roomRegistry'
+import type { RoomDeps } from '../rooms/deps'
+import { originAllowed } from './origin'
+import type { AppServer, AppSocket } from './types'
+import { toBytes } from '../rooms/docSync'
+
+const unauthorized = (): ExtendedError => new Error('unauthorized')
+
+/**
+ * The Socket.IO side: a handshake middleware (origin, then token → participant, loading the
+ * room), then one review room per socket with `yjs:sync`, `yjs:awareness` and `command`.
+ */
+export function setupSockets(io: AppServer, deps: RoomDeps, rooms: RoomRegistry): void {
+  const pins = new Map<string, () => void>()
+  io.use(async (socket, next) => {
+    try {
+      if (!originAllowed(socket.handshake.headers.origin, deps.publicUrl()))
+        return next(new Error('origin not allowed'))
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token
+      if (typeof token !== 'string' || token.length > 200) return next(unauthorized())
+      const who = await authenticate(deps.store, token)
+      if (!who) return next(unauthorized())
+      const room = await rooms.get(who.reviewId)
+      const me = room?.state.participants[who.participantId]
+      if (!room || !me || me.removed) return next(unauthorized())
+      // Pins the room until the connection is attached; released by a timer if it never is.
+      room.pendingConnects++
+      let released = false
+      const release = () => {
+        if (!released) room.pendingConnects--
+        released = true
+      }
+      setTimeout(() => {
+        release()
+        pins.delete(socket.id)
+      }, 10_000).unref()
+      pins.set(socket.id, release)
+      socket.data.reviewId = who.reviewId
+      socket.data.participantId = who.participantId
+      socket.data.room = room
+      next()
+    } catch (e) {
+      deps.logger.error({ err: e }, 'handshake failed')
+      next(new Error('unavailable'))
+    }
+  })
+
+  io.on('connection', (socket) => {
+    const room = socket.data.room!
+    pins.get(socket.id)?.()
+    pins.delete(socket.id)
+    attach(room, socket, rooms)
+  })
+}
+
+function attach(room: Room, socket: AppSocket, rooms: RoomRegistry): void {
+  const ackOf = (ack: unknown) => (typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {})
+
+  socket.on('yjs:sync', (msg, ack) => {
+    const reply = ackOf(ack)
+    handleSync(room, socket, msg, reply).catch((e: unknown) => {
+      room.deps.logger.error({ err: e, review: room.id }, 'sync failed')
+      reply({
+        ok: false,
+        error: { code: 'UNAVAILABLE', message: 'The server could not handle this change.' },
+      })
+    })
+  })
+
+  socket.on('yjs:awareness', (msg) => {
+    const bytes = toBytes(msg)
+    if (bytes) room.presence.receive(socket, bytes)
+  })
+
+  socket.on('command', (cmd, ack) => {
+    const reply = ackOf(ack)
+    runCommand(room, socket.data.participantId, cmd, reply).catch((e: unknown) => {
+      room.deps.logger.error({ err: e, review: room.id }, 'command failed')
+      reply({
+        ok: false,
+        error: { code: 'UNAVAILABLE', message: 'The server could not handle this command.' },
+      })
+    })
+  })
+
+  socket.on('disconnect', () => {
+    room.presence.leave(socket)
+    room.detach(socket)
+    if (room.sockets.size === 0) rooms.scheduleUnload(room)
+  })
+
+  room.attach(socket)
+  room.presence.sendAll(socket)
+}

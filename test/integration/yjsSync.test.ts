@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { createReview, join, startServer, type TestServer } from './helpers/testServer'
+import { SyncClient, syncMessage, until } from './helpers/syncClient'
+
+let server: TestServer
+const clients: SyncClient[] = []
+const client = (token: string) => {
+  const c = new SyncClient(server.url, token)
+  clients.push(c)
+  return c
+}
+
+beforeEach(async () => {
+  server = await startServer()
+})
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close()
+  await server.close()
+})
+
+const serverDoc = (reviewId: string) => server.app.rooms.peek(reviewId)!.doc
+
+describe('yjs:sync', () => {
+  it('[DOC1] two authors converge on concurrent edits', async () => {
+    const review = await createReview(server.url)
+    const other = await join(server.url, review.invites.author)
+    const a = client(review.token)
+    const b = client(other.token)
+    await Promise.all([a.synced, b.synced])
+    expect(a.doc.getXmlFragment('prfaq').length).toBeGreaterThan(0)
+    for (let i = 0; i < 20; i++) {
+      a.doc.getText('t').insert(0, 'a')
+      b.doc.getText('t').insert(0, 'b')
+    }
+    await Promise.all([a.settled(), b.settled()])
+    await until(() => a.text() === b.text() && a.text().length === 40)
+    expect(a.acks.every((ack) => ack.ok)).toBe(true)
+    expect(serverDoc(review.reviewId).getText('t').toString()).toBe(a.text())
+  })
+
+  it('[DOC1] refuses a reviewer update with FORBIDDEN and resyncs the reviewer', async () => {
+    const review = await createReview(server.url)
+    const reviewer = await join(server.url, review.invites.reviewer)
+    const r = client(reviewer.token)
+    await r.synced
+    r.doc.getText('t').insert(0, 'sneaky')
+    await r.settled()
+    expect(r.acks.at(-1)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    await until(() => r.text() === '')
+    const doc = serverDoc(review.reviewId)
+    expect(doc.getText('t').toString()).toBe('')
+    expect(Y.encodeStateAsUpdate(r.doc)).toEqual(Y.encodeStateAsUpdate(doc))
+  })
+
+  it('acknowledges every message, the handshake included, and an empty step 2 from anyone', async () => {
+    const review = await createReview(server.url)
+    const observer = await join(server.url, review.invites.observer)
+    const o = client(observer.token)
+    await o.synced
+    await o.settled()
+    expect(o.acks.length).toBeGreaterThanOrEqual(2) // our step 1 and the step 2 answering the server's
+    expect(o.acks.every((a) => a.ok)).toBe(true)
+  })
+
+  it('answers malformed bytes with INVALID, changes nothing and keeps serving others', async () => {
+    const review = await createReview(server.url)
+    const a = client(review.token)
+    const b = client(review.token)
+    await Promise.all([a.synced, b.synced])
+    const before = Y.encodeStateAsUpdate(serverDoc(review.reviewId))
+    const bad = [
+      new Uint8Array([2, 5, 1, 2, 3, 4, 5]),
+      new Uint8Array([2]),
+      new Uint8Array([9, 0]),
+      syncMessage(2, new Uint8Array([255, 255, 255, 255, 15, 1])),
+      syncMessage(1, new Uint8Array(50).fill(200)),
+      syncMessage(0, new Uint8Array([5, 200, 200])),
+    ]
+    for (const msg of bad) expect(await a.send(msg)).toMatchObject({ ok: false, error: { code: 'INVALID' } })
+    expect(await a.socket.timeout(5000).emitWithAck('yjs:sync', 'text')).toMatchObject({ ok: false })
+    expect(Y.encodeStateAsUpdate(serverDoc(review.reviewId))).toEqual(before)
+    b.doc.getText('t').insert(0, 'still here')
+    await b.settled()
+    await until(() => a.text() === 'still here')
+  })
+
+  it('refuses an oversized update with TOO_LARGE', async () => {
+    const review = await createReview(server.url)
+    const a = client(review.token)
+    await a.synced
+    const big = new Y.Doc()
+    big.getText('t').insert(0, 'x'.repeat(2.5 * 1024 * 1024))
+    const ack = await a.send(syncMessage(2, Y.encodeStateAsUpdate(big)))
+    expect(ack).toMatchObject({ ok: false, error: { code: 'TOO_LARGE' } })
+    expect(serverDoc(review.reviewId).getText('t').length).toBe(0)
+  })
+
+  it('acknowledges an update only after the store committed it', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const review = await createReview(server.url)
+    const write = server.store.write.bind(server.store)
+    server.store.write = async (id, set) => {
+      if (set.updates) await gate
+      return write(id, set)
+    }
+    const a = client(review.token)
+    await a.synced
+    await a.settled()
+    a.doc.getText('t').insert(0, 'wait for it')
+    await new Promise((r) => setTimeout(r, 200))
+    expect(a.pending.size).toBe(1)
+    release()
+    await a.settled()
+    expect(a.acks.at(-1)).toEqual({ ok: true })
+    const parts = await server.store.loadDocument(review.reviewId)
+    const stored = new Y.Doc()
+    parts.forEach((p) => Y.applyUpdate(stored, p))
+    expect(stored.getText('t').toString()).toBe('wait for it')
+  })
+})
