@@ -58,6 +58,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** A config for tests and embedding: defaults, overridable field by field. */
-export function testConfig(overrides: Partial<Config> = {}): Config {
+export type ConfigOverrides = Partial<Omit<Config, 'limits'>> & { limits?: Partial<Limits> }
+
+export function testConfig(overrides: ConfigOverrides = {}): Config {
   return { ...loadConfig({}), port: 0, ...overrides, limits: { ...DEFAULT_LIMITS, ...overrides.limits } }
 }

@@ -1,5 +1,5 @@
 import { createApp, type App } from '../../../server/app'
-import { testConfig, type Config } from '../../../server/config'
+import { testConfig, type ConfigOverrides } from '../../../server/config'
 import { silentLogger } from '../../../server/logger'
 import { createMemoryStore } from '../../../server/store/memory'
 import type { Store } from '../../../server/store/types'
@@ -13,7 +13,7 @@ export interface TestServer {
 
 /** A real server on port 0 (memory store unless given one). */
 export async function startServer(
-  opts: { store?: Store; config?: Partial<Config> } = {},
+  opts: { store?: Store; config?: ConfigOverrides } = {},
 ): Promise<TestServer> {
   const store = opts.store ?? createMemoryStore()
   const app = createApp({
