@@ -1,8 +1,8 @@
+import { can, confirmationFor } from '../../../shared/domain/allowed'
 import { canEditDocument } from '../../../shared/domain/permissions'
-import { gate } from '../../../shared/domain/rules/guards'
 import { nextPhases, type PhaseStep } from '../../../shared/domain/rules/phases'
 import type { Result } from '../../../shared/domain/result'
-import type { Participant, ReviewState } from '../../../shared/domain/types'
+import type { Participant, Phase, ReviewState } from '../../../shared/domain/types'
 import type { CommandType } from '../../../shared/protocol/commands'
 import type { BoardState, ParticipantView } from '../../../shared/protocol/board'
 
@@ -25,7 +25,7 @@ export function asReviewState(b: BoardState): ReviewState {
     timer: b.timer,
     settings: b.settings,
     participants: Object.fromEntries([...b.participants, b.me].map((p) => [p.id, asParticipant(p)])),
-    progress: {},
+    progress: Object.fromEntries(b.progress.map(({ participantId, ...p }) => [participantId, p])),
     notes: {},
     cards: {},
     spotlight: b.spotlight,
@@ -40,7 +40,13 @@ export function asReviewState(b: BoardState): ReviewState {
 }
 
 export function canSend(b: BoardState, type: CommandType): boolean {
-  return gate(asReviewState(b), asParticipant(b.me), type).ok
+  return can(asReviewState(b), asParticipant(b.me), type)
+}
+
+/** What the facilitator should know before moving to `to` (unfinished readers, no way back). */
+export function confirmationBefore(b: BoardState, to: Phase): string | null {
+  const online = new Set(b.participants.filter((p) => p.online).map((p) => p.id))
+  return confirmationFor(asReviewState(b), to, online)
 }
 
 export function editRule(b: BoardState): Result<true> {

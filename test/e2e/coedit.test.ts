@@ -1,0 +1,71 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { App } from '../../server/app'
+import {
+  createReviewInPage,
+  editorOf,
+  joinInPage,
+  launchBrowser,
+  newPage,
+  screenshot,
+  startServer,
+} from './harness'
+
+/** Issue 2 in the browser: two authors co-edit live, see each other's carets, and nothing is lost. */
+describe('co-editing in Chromium', () => {
+  let app: App
+  let url: string
+  let browser: Browser
+
+  beforeAll(async () => {
+    ;({ app, url } = await startServer())
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await app?.close()
+  })
+
+  it('[DOC1] two authors see each other’s text and caret; saved means acknowledged; reload keeps it', async () => {
+    const a = await newPage(browser)
+    const b = await newPage(browser)
+    const links = await createReviewInPage(a.page, url, 'Pantry Plan launch', 'Ada Lovelace')
+    await screenshot(a.page, 'start-created')
+    await a.page.getByRole('button', { name: 'Open the board' }).click()
+    await editorOf(a.page).waitFor()
+
+    await joinInPage(b.page, links.author, 'Bea Fox', 'engineering')
+    await editorOf(b.page).waitFor()
+    // The template arrived in both: the headline heading is there.
+    await b.page.locator('.prfaq-doc h1').first().waitFor()
+
+    await editorOf(a.page).click()
+    await a.page.keyboard.press('Control+End')
+    await a.page.keyboard.press('Enter')
+    await a.page.keyboard.type('Alpha line typed by Ada.')
+    await editorOf(b.page).click()
+    await b.page.keyboard.press('Control+End')
+    await b.page.keyboard.press('Enter')
+    await b.page.keyboard.type('Beta line typed by Bea.')
+
+    await b.page.locator('.prfaq-doc', { hasText: 'Alpha line typed by Ada.' }).waitFor()
+    await a.page.locator('.prfaq-doc', { hasText: 'Beta line typed by Bea.' }).waitFor()
+    await b.page.locator('.collaboration-carets__label', { hasText: 'Ada Lovelace' }).waitFor()
+    await a.page.locator('.collaboration-carets__label', { hasText: 'Bea Fox' }).waitFor()
+
+    for (const { page } of [a, b]) {
+      await page.getByTestId('save-status').filter({ hasText: 'All changes saved' }).waitFor()
+    }
+    await screenshot(a.page, 'board-draft-author')
+    await screenshot(b.page, 'board-draft-invited-author')
+
+    await a.page.reload()
+    await a.page.locator('.prfaq-doc', { hasText: 'Beta line typed by Bea.' }).waitFor()
+    const text = await editorOf(a.page).innerText()
+    expect(text).toContain('Alpha line typed by Ada.')
+    // Nothing duplicated by the reload: the headline appears once.
+    expect(await a.page.locator('.prfaq-doc h1').count()).toBe(1)
+    await a.context.close()
+    await b.context.close()
+  })
+})
