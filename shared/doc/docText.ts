@@ -56,7 +56,7 @@ export function readDocText(doc: Y.Doc): DocText {
 }
 
 /** Global offset of a position inside an XmlText, or null if the XmlText is no longer in the document. */
-export function offsetOf(dt: DocText, type: Y.AbstractType<unknown>, index: number): number | null {
+export function offsetOf(dt: DocText, type: unknown, index: number): number | null {
   const span = dt.spans.find((s) => s.type === type)
   return span ? span.start + Math.min(index, span.length) : null
 }

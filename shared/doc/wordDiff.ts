@@ -96,7 +96,7 @@ export function similarity(before: string, after: string): number {
 }
 
 /** Longest common subsequence of two key lists, as index pairs in order. */
-export function lcsPairs<T>(a: T[], b: T[], eq: (x: T, y: T) => boolean): Array<[number, number]> {
+export function lcsPairs<A, B>(a: A[], b: B[], eq: (x: A, y: B) => boolean): Array<[number, number]> {
   const n = a.length
   const m = b.length
   const table = new Uint32Array((n + 1) * (m + 1))

@@ -12,7 +12,11 @@ export const FRAGMENT = 'prfaq'
 export const LINK_DEFAULTS = { target: '_blank', rel: 'noopener noreferrer nofollow', class: null }
 
 type Attrs = Record<string, unknown>
-type El = Y.XmlElement<{ [key: string]: number | string }>
+
+/** y-tiptap stores numeric attributes (heading level, list start) as numbers, not strings. */
+function setAttr(el: Y.XmlElement, key: string, value: number | string): void {
+  ;(el as unknown as Y.XmlElement<{ [key: string]: number | string }>).setAttribute(key, value)
+}
 
 /**
  * Blocks → Yjs elements exactly as @tiptap/y-tiptap writes them: one XmlElement per node, node
@@ -24,24 +28,24 @@ export function blocksToYElements(blocks: Block[]): Y.XmlElement[] {
   return blocks.map(blockToY)
 }
 
-function blockToY(block: Block): El {
-  const el: El = new Y.XmlElement(block.type)
+function blockToY(block: Block): Y.XmlElement {
+  const el = new Y.XmlElement(block.type)
   switch (block.type) {
     case 'heading':
-      el.setAttribute('level', block.level)
+      setAttr(el, 'level', block.level)
       el.insert(0, inlineToY(block.content))
       break
     case 'paragraph':
       el.insert(0, inlineToY(block.content))
       break
     case 'codeBlock': {
-      if (block.language) el.setAttribute('language', block.language)
+      if (block.language) setAttr(el, 'language', block.language)
       if (block.text) el.insert(0, [textOf([{ text: block.text }])])
       break
     }
     case 'bulletList':
     case 'orderedList':
-      if (block.type === 'orderedList') el.setAttribute('start', block.start)
+      if (block.type === 'orderedList') setAttr(el, 'start', block.start)
       el.insert(
         0,
         block.items.map((item) => {

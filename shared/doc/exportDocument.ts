@@ -1,0 +1,128 @@
+import { exportMarkdown } from './exportMarkdown'
+import {
+  anchorStatus,
+  authorName,
+  convergence,
+  critiqueByRound,
+  dispositionText,
+  formatDate,
+  FUNCTION_LABEL,
+  OUTCOME_LABEL,
+  peopleOf,
+  roundRows,
+  SEVERITY_LABEL,
+  STANCE_LABEL,
+  type ExportInput,
+} from './exportModel'
+
+/** User text inside Markdown: no raw HTML, and no line that could end the list item it sits in. */
+function safe(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+function cell(text: string): string {
+  return safe(text)
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+}
+
+function indented(text: string, pad: string): string {
+  return safe(text)
+    .split('\n')
+    .map((l, k) => (k === 0 ? l : pad + l))
+    .join('\n')
+}
+
+/**
+ * The review as one Markdown file: the final document, then appendices — critique by round and
+ * function (quotes, dispositions, replies), rounds with statistics and convergence, checks and
+ * the decision record. Only cards in `input.cards` appear; the caller filters them.
+ */
+export function renderExportMarkdown(input: ExportInput): string {
+  const people = peopleOf(input)
+  const doc = input.doc ? exportMarkdown(input.doc) : (input.documentMarkdown ?? '')
+  const out: string[] = [doc.trimEnd(), '', '---', '']
+
+  out.push('# Appendix A — Critique', '')
+  const rounds = critiqueByRound(input.cards)
+  if (!rounds.length) out.push('No critique cards.', '')
+  for (const { round, groups } of rounds) {
+    out.push(`## Round ${round}`, '')
+    for (const { func, cards } of groups) {
+      out.push(`### ${FUNCTION_LABEL[func]} (${cards.length})`, '')
+      for (const card of cards) {
+        const status = anchorStatus(card, input.doc)
+        const flags = [card.late ? 'late' : '', status && status !== 'ok' ? `anchor ${status}` : '']
+          .filter(Boolean)
+          .join(', ')
+        out.push(
+          `- **${SEVERITY_LABEL[card.severity]} ${card.kind}** — ${indented(card.body, '  ')}` +
+            ` *(${safe(authorName(card, people))}; ${card.votes} vote${card.votes === 1 ? '' : 's'}${flags ? '; ' + flags : ''})*`,
+        )
+        if (card.anchor) {
+          const where = card.anchor.section ? ` (${safe(card.anchor.section)})` : ''
+          out.push(`  > ${indented(card.anchor.quote, '  > ')}${where}`)
+        }
+        out.push(`  - Disposition: ${indented(dispositionText(card, input.cards), '    ')}`)
+        for (const reply of card.replies) {
+          const who =
+            reply.authorId && people[reply.authorId]
+              ? people[reply.authorId]!.name
+              : `a ${FUNCTION_LABEL[reply.function]} reviewer`
+          out.push(`  - Reply from ${safe(who)}: ${indented(reply.body, '    ')}`)
+        }
+      }
+      out.push('')
+    }
+  }
+
+  out.push('# Appendix B — Rounds and convergence', '')
+  const rows = roundRows(input)
+  if (rows.length) {
+    out.push(
+      '| Round | Opened | Closed | Outcome | Cards | Fatal | Structural | Minor | Open risks | Revision done |',
+      '|---:|---|---|---|---:|---:|---:|---:|---:|---|',
+    )
+    for (const r of rows) {
+      out.push(
+        `| ${r.round} | ${r.opened} | ${r.closed} | ${r.outcome} | ${r.cards} | ${r.fatal} | ${r.structural} | ${r.minor} | ${r.openRisks ?? '—'} | ${r.revision} |`,
+      )
+    }
+    out.push('')
+  }
+  out.push(safe(convergence(input).message), '')
+
+  if (input.checks?.length) {
+    out.push('# Appendix C — Document checks', '')
+    for (const c of input.checks) {
+      out.push(
+        `- **${c.severity}** — ${cell(c.title)}${c.section ? ` (${cell(c.section)})` : ''}: ${cell(c.detail)}`,
+      )
+    }
+    out.push('')
+  }
+
+  out.push(`# Appendix ${input.checks?.length ? 'D' : 'C'} — Decision`, '')
+  const { signoffs, records } = input.decision
+  if (signoffs.length) {
+    out.push('| Decider | Function | Stance | Rationale | Conditions |', '|---|---|---|---|---|')
+    for (const s of signoffs) {
+      const name = people[s.participantId]?.name ?? `a ${FUNCTION_LABEL[s.function]} decider`
+      out.push(
+        `| ${cell(name)} | ${FUNCTION_LABEL[s.function]} | ${STANCE_LABEL[s.stance]} | ${cell(s.rationale)} | ${cell(s.conditions ?? '')} |`,
+      )
+    }
+    out.push('')
+  } else out.push('No sign-offs yet.', '')
+  for (const r of records) {
+    const by = people[r.by]?.name ?? 'the facilitator'
+    out.push(
+      `**Outcome: ${OUTCOME_LABEL[r.outcome]}** (round ${r.round}, ${formatDate(r.at)}, recorded by ${safe(by)})`,
+      '',
+    )
+    if (r.summary) out.push(indented(r.summary, ''), '')
+  }
+  if (!records.length) out.push('No outcome recorded yet.', '')
+  if (input.exportedAt !== undefined) out.push(`*Exported ${formatDate(input.exportedAt)}.*`, '')
+  return out.join('\n').replace(/\n{3,}/g, '\n\n')
+}
