@@ -30,8 +30,12 @@ export function launchBrowser(): Promise<Browser> {
   })
 }
 
-export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } })
+/** `bypassCSP` lets a test inject axe-core; the app's own CSP stays on everywhere else. */
+export async function newPage(
+  browser: Browser,
+  opts: { bypassCSP?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...opts })
   const page = await context.newPage()
   page.on('pageerror', (e) => console.error(`[page error] ${e.message}`))
   return { context, page }

@@ -26,7 +26,7 @@ describe('the reading phase in Chromium', () => {
     await app?.close()
   })
 
-  it('[RD1] [RD3] [TM1] reading locks the author’s editor; a reviewer’s progress reaches the facilitator; the timer shows for all', async () => {
+  it('[RD1] [RD3] [RD6] [TM1] [TM2] reading locks the author’s editor; a reviewer’s progress reaches the facilitator; the timer shows for all', async () => {
     const fac = await newPage(browser)
     const author = await newPage(browser)
     const reviewer = await newPage(browser)

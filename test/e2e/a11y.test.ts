@@ -1,0 +1,79 @@
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { App } from '../../server/app'
+import {
+  axeViolations,
+  createReviewInPage,
+  editorOf,
+  joinInPage,
+  launchBrowser,
+  newPage,
+  screenshot,
+  startServer,
+} from './harness'
+
+/** Every page passes axe-core with no serious or critical violation (DESIGN §6, WCAG 2.2 AA). */
+describe('accessibility in Chromium', () => {
+  let app: App
+  let url: string
+  let browser: Browser
+
+  beforeAll(async () => {
+    ;({ app, url } = await startServer())
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await app?.close()
+  })
+
+  async function expectClean(page: Page, name: string) {
+    await screenshot(page, name)
+    const violations = await axeViolations(page)
+    expect(violations, `${name}: ${JSON.stringify(violations, null, 1)}`).toEqual([])
+  }
+
+  it('[W1] start, join and board pages (draft and reading) have no serious or critical violations', async () => {
+    const fac = await newPage(browser, { bypassCSP: true })
+    const guest = await newPage(browser, { bypassCSP: true })
+
+    await fac.page.goto(url)
+    await fac.page.getByLabel('Review title').waitFor()
+    await expectClean(fac.page, 'start')
+    await fac.page.getByLabel('Bring my own Markdown').check()
+    await expectClean(fac.page, 'start-markdown')
+    await fac.page.getByLabel('Start from the PR/FAQ template').check()
+
+    const links = await createReviewInPage(fac.page, url, 'Accessible review', 'Fay Facilitator')
+    await expectClean(fac.page, 'start-invites')
+
+    await guest.page.goto(links.reviewer)
+    await guest.page.getByLabel('Your name').waitFor()
+    await expectClean(guest.page, 'join')
+    // The invite page tells the browser to send no referrer (W1).
+    expect(await guest.page.locator('meta[name="referrer"]').getAttribute('content')).toBe('no-referrer')
+    await joinInPage(guest.page, links.reviewer, 'Rita Reviewer', 'legal')
+
+    await fac.page.getByRole('button', { name: 'Open the board' }).click()
+    await editorOf(fac.page).waitFor()
+    await editorOf(guest.page).waitFor()
+    for (const summary of ['People and roles', 'Invite links', 'Review settings']) {
+      await fac.page.locator('summary', { hasText: summary }).click()
+    }
+    await expectClean(fac.page, 'a11y-board-draft-facilitator')
+    await expectClean(guest.page, 'a11y-board-draft-reviewer')
+
+    await fac.page.getByRole('button', { name: 'Start reading' }).click()
+    await expectClean(fac.page, 'a11y-board-confirm-dialog')
+    await fac.page.getByRole('dialog').getByRole('button', { name: 'Start reading' }).click()
+    await guest.page.getByText('Reading — the document is locked.').waitFor()
+    await fac.page.getByLabel('Timer (minutes)').fill('3')
+    await fac.page.getByRole('button', { name: 'Start timer' }).click()
+    await guest.page.getByTestId('timer').waitFor()
+    await expectClean(fac.page, 'a11y-board-reading-facilitator')
+    await expectClean(guest.page, 'a11y-board-reading-reviewer')
+
+    await fac.context.close()
+    await guest.context.close()
+  })
+})
