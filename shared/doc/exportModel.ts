@@ -124,8 +124,8 @@ export function roundRows(input: ExportInput): RoundRow[] {
     const count = (s: Severity) => r.stats?.bySeverity[s] ?? own.filter((c) => c.severity === s).length
     return {
       round: r.round,
-      opened: formatDate(r.openedAt),
-      closed: r.closedAt ? formatDate(r.closedAt) : 'open',
+      opened: formatDay(r.openedAt),
+      closed: r.closedAt ? formatDay(r.closedAt) : 'open',
       outcome: r.outcome ?? (r.closedAt ? 'closed' : 'in progress'),
       cards: r.stats?.cards ?? own.length,
       fatal: count('fatal'),
@@ -145,6 +145,10 @@ export function convergence(input: ExportInput): ConvergenceReading {
 export function formatDate(ms: number): string {
   if (!Number.isFinite(ms)) return ''
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
+}
+
+export function formatDay(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : ''
 }
 
 export function shorten(text: string, max: number): string {
