@@ -239,5 +239,5 @@ describe('seeded random walk through decide + evolve', () => {
     expect(hiddenChecks).toBeGreaterThan(100)
     expect(maxRound).toBeGreaterThanOrEqual(2)
     expect([...phasesSeen].sort()).toEqual([...PHASES].sort())
-  })
+  }, 120_000)
 })
