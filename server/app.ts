@@ -7,12 +7,16 @@ import { newId } from './auth/secrets'
 import type { Config } from './config'
 import { apiRouter } from './http/api'
 import { errorHandler } from './http/errors'
+import { GuessLimiter, limitGuesses } from './http/rateLimit'
+import { exportsRouter } from './http/exports'
 import { securityHeaders } from './http/security'
+import { roundsRouter } from './http/rounds'
 import { serveClient } from './http/staticClient'
 import { createLogger, type Logger } from './logger'
 import type { RoomDeps } from './rooms/deps'
 import { RoomRegistry } from './rooms/roomRegistry'
 import { setupSockets } from './socket/connection'
+import { guardSockets, ratesOf } from './socket/rateLimit'
 import type { AppServer } from './socket/types'
 import type { Store } from './store/types'
 
@@ -58,12 +62,18 @@ export function createApp({ store, config, clock = Date.now, ids = newId, logger
   })
   const deps: RoomDeps = { store, config, clock, ids, logger: log, nsp: io.of('/'), publicUrl }
   const rooms = new RoomRegistry(deps)
+  // Rate limits and guess limits (M3, S4) run before the auth middleware and every handler.
+  const rates = ratesOf(config.limits.rates)
+  const guesses = new GuessLimiter(rates.guessBurst, rates.guessesPerMin, clock)
+  guardSockets(io, { store, logger: log, guesses, rates, clock })
   setupSockets(io, deps, rooms)
 
   app.use(securityHeaders(publicUrl))
+  app.use('/api', limitGuesses(guesses, log, Math.ceil(60 / rates.guessesPerMin)))
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true })
   })
+  app.use('/api', roundsRouter({ ...deps, rooms }), exportsRouter({ ...deps, rooms }))
   app.use('/api', express.json({ limit: config.limits.jsonBytes }), apiRouter({ ...deps, rooms }))
   serveClient(app, config.clientDir)
   app.use(errorHandler(log))

@@ -1,3 +1,5 @@
+import type { RateLimits } from './socket/rateLimit'
+
 /** Server configuration from the environment (DESIGN §7), with the limits of the wire. */
 export interface Config {
   port: number
@@ -24,6 +26,10 @@ export interface Limits {
   roomIdleMs: number
   /** Graceful shutdown gives up after this long. */
   shutdownMs: number
+  /** A review's whole encoded document; edits past it get TOO_LARGE (default in rooms/docLimit.ts). */
+  docBytes?: number
+  /** Per-socket and per-address rate limits (M3, S4); defaults in socket/rateLimit.ts. */
+  rates?: Partial<RateLimits>
 }
 
 export const DEFAULT_LIMITS: Limits = {

@@ -18,8 +18,6 @@ async function main(): Promise<void> {
     throw e
   }
   const app = createApp({ store, config, logger })
-  const url = await app.listen()
-  console.log(`PR/FAQ Board listening on ${url}`)
 
   let stopping = false
   const stop = (signal: string) => {
@@ -44,6 +42,10 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+
+  // Printed last: whoever reads the address may signal at once, so the handlers come first.
+  const url = await app.listen()
+  console.log(`PR/FAQ Board listening on ${url}`)
 }
 
 main().catch((e: unknown) => {

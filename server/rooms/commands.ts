@@ -35,7 +35,9 @@ export async function runCommand(
 
     const { deps } = room
     const now = deps.clock()
-    const openRisks = cmd.type === 'phase.advance' ? safeOpenRisks(room) : undefined
+    // Both close a round (revision → reading; go / no-go), whose statistics count open risks [RN1].
+    const closesRound = cmd.type === 'phase.advance' || cmd.type === 'decision.record'
+    const openRisks = closesRound ? safeOpenRisks(room) : undefined
     const decision = decide(room.state, cmd, actor, { now, newId: deps.ids, openRisks })
     if (!decision.ok) return reply(refused(decision.error))
 

@@ -5,6 +5,7 @@ import { canEditDocument } from '../../shared/domain/permissions'
 import type { Ack } from '../../shared/protocol/events'
 import type { WireError } from '../../shared/protocol/errors'
 import type { AppSocket } from '../socket/types'
+import { fitsDocLimit } from './docLimit'
 import { updateMessage, type Room } from './room'
 
 /**
@@ -111,6 +112,8 @@ async function receiveUpdate(room: Room, socket: AppSocket, update: Uint8Array):
     if (Y.snapshotContainsUpdate(Y.snapshot(room.doc), update)) return { ok: true }
     return { ok: false, error: allowed.error }
   }
+  if (!fitsDocLimit(room, update))
+    return fail('TOO_LARGE', 'The document has reached its size limit; remove something before adding more.')
   let changes: Uint8Array[]
   try {
     changes = room.applyUpdate(update, socket)
@@ -119,7 +122,12 @@ async function receiveUpdate(room: Room, socket: AppSocket, update: Uint8Array):
   }
   // Structs waiting for missing dependencies are not in the change event: keep the raw bytes.
   const toSave = room.hasPending() ? [...changes, update] : changes
-  if (toSave.length === 0) return { ok: true }
+  // Nothing new, but what it carries may still be in flight or have failed to save (a retry after
+  // UNAVAILABLE, a resend after a reconnect): ok only once that is committed, or the ack would lie.
+  if (toSave.length === 0)
+    return (await room.committedSoFar())
+      ? { ok: true }
+      : fail('UNAVAILABLE', 'The change was not saved; it is kept and saved with the next one.')
   for (const change of changes) socket.to(room.key).emit('yjs:sync', updateMessage(change))
   const saved = await room.saveUpdates(toSave)
   return saved

@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import type { StoredEvent } from '../../shared/domain/events'
 import { hashSecret, newInviteCode } from '../auth/secrets'
 import type { WriteSet } from '../store/types'
+import { applySavedServerUpdate, faqAnswerUpdate } from './docEffects'
 import type { Room } from './room'
 
 /**
@@ -38,7 +39,12 @@ export function prepareEffects(room: Room, events: readonly StoredEvent[]): Effe
         break
       }
       case 'card.triaged': {
-        if (event.triage.disposition === 'answered') fx.after.push(() => onCardAnswered(room, event))
+        // Answered → one question and answer in the FAQ, committed with the event [TR5].
+        const faq = faqAnswerUpdate(room, event)
+        if (faq) {
+          ;(fx.write.updates ??= []).push(faq)
+          fx.after.push(() => applySavedServerUpdate(room, faq))
+        }
         break
       }
       default:
@@ -57,16 +63,4 @@ function disconnectParticipant(room: Room, participantId: string): void {
     })
     socket.disconnect(true)
   }
-}
-
-/**
- * Hook: an answered card becomes a question and answer in the FAQ section of the document.
- * The document module provides `appendFaqAnswer(doc, ...)`; call it through
- * `room.applyServerChange(doc => appendFaqAnswer(doc, ...))` so the change is saved and sent.
- */
-async function onCardAnswered(
-  room: Room,
-  event: Extract<StoredEvent, { type: 'card.triaged' }>,
-): Promise<void> {
-  room.deps.logger.debug({ review: room.id, card: event.cardId }, 'card answered; FAQ append not wired yet')
 }

@@ -157,6 +157,15 @@ export class Room {
     return write
   }
 
+  /**
+   * Waits for the writes started so far, then saves again what a failed write left behind.
+   * True once every change applied to the document so far is committed.
+   */
+  async committedSoFar(): Promise<boolean> {
+    await Promise.allSettled([...this.writes])
+    return this.unsaved.length === 0 || this.saveUpdates([])
+  }
+
   /** Resolves once every write started so far has settled. */
   async flush(): Promise<void> {
     await this.chain

@@ -94,7 +94,7 @@ export class SyncClient {
     return this.doc.getText(name).toString()
   }
 
-  command(cmd: object): Promise<Ack<{ seq: number; cardId?: string }>> {
+  command(cmd: unknown): Promise<Ack<{ seq: number; cardId?: string }>> {
     return this.socket.timeout(20_000).emitWithAck('command', cmd)
   }
 

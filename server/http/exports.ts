@@ -1,0 +1,81 @@
+import { Router, type Response } from 'express'
+import { runChecks } from '../../shared/doc/checks'
+import { renderExportMarkdown } from '../../shared/doc/exportDocument'
+import { renderExportHtml } from '../../shared/doc/exportHtml'
+import type { ExportInput } from '../../shared/doc/exportModel'
+import { readOutline } from '../../shared/doc/outline'
+import { project } from '../../shared/domain/projection'
+import type { ReviewDeps } from '../reviews/reviewService'
+import type { Reader } from './access'
+import { privateResponse, readerOf } from './access'
+
+/**
+ * What an export holds for ONE reader: cards come from that reader's projection (`project`), so a
+ * card still blind to them — or its author — never reaches the file [CV7]. The document is the
+ * room's live Y.Doc, so anchors are resolved against the text as it stands.
+ */
+function exportInput(deps: ReviewDeps, { room, participantId }: Reader): ExportInput {
+  const view = project(room.state, participantId, room.online())
+  return {
+    title: view.title,
+    doc: room.doc,
+    cards: view.cards,
+    participants: view.participants,
+    rounds: view.rounds,
+    decision: view.decision,
+    checks: runChecks(readOutline(room.doc)),
+    exportedAt: deps.clock(),
+  }
+}
+
+/** A file name from the title: ASCII for old clients, the full title as RFC 5987 `filename*`. */
+export function contentDisposition(kind: 'inline' | 'attachment', title: string, ext: string): string {
+  const ascii =
+    title
+      .normalize('NFKD')
+      .replace(/[^\w\s-]/g, '')
+      .trim()
+      .replace(/\s+/g, '-')
+      .slice(0, 80) || 'prfaq'
+  const full = encodeURIComponent(`${title.trim() || 'prfaq'}.${ext}`).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  )
+  return `${kind}; filename="${ascii}.${ext}"; filename*=UTF-8''${full}`
+}
+
+function send(res: Response, type: string, disposition: string, body: string): void {
+  privateResponse(res)
+  res.set('Content-Type', type)
+  res.set('Content-Disposition', disposition)
+  res.send(body)
+}
+
+/**
+ * `GET /api/reviews/:id/export.md` and `/export.html` (issue 5): the document, then appendices
+ * (critique by round and function, rounds and convergence, checks, decision). Any participant's
+ * token, as a Bearer header or `?token=` so a plain link or button works; a query token is
+ * scrubbed from the URL before anything could log it, and the answer is never cached.
+ */
+export function exportsRouter(deps: ReviewDeps): Router {
+  const api = Router()
+
+  api.get('/reviews/:id/export.md', async (req, res) => {
+    const reader = await readerOf(deps, req, res, { allowQuery: true })
+    if (!reader) return
+    const input = exportInput(deps, reader)
+    const body = renderExportMarkdown(input)
+    send(res, 'text/markdown; charset=utf-8', contentDisposition('attachment', input.title, 'md'), body)
+  })
+
+  api.get('/reviews/:id/export.html', async (req, res) => {
+    const reader = await readerOf(deps, req, res, { allowQuery: true })
+    if (!reader) return
+    const input = exportInput(deps, reader)
+    const body = renderExportHtml(input)
+    // Inline: the page opens in the browser, ready for "print to PDF".
+    send(res, 'text/html; charset=utf-8', contentDisposition('inline', input.title, 'html'), body)
+  })
+
+  return api
+}
