@@ -2,9 +2,9 @@ import { can, confirmationFor } from '../../../shared/domain/allowed'
 import { canEditDocument } from '../../../shared/domain/permissions'
 import { nextPhases, type PhaseStep } from '../../../shared/domain/rules/phases'
 import type { Result } from '../../../shared/domain/result'
-import type { Participant, Phase, ReviewState } from '../../../shared/domain/types'
+import type { Card, Participant, Phase, ReviewState } from '../../../shared/domain/types'
 import type { CommandType } from '../../../shared/protocol/commands'
-import type { BoardState, ParticipantView } from '../../../shared/protocol/board'
+import type { BoardState, CardView, ParticipantView } from '../../../shared/protocol/board'
 
 /**
  * The shared rules, asked from the client's projection, only to enable buttons and say why not.
@@ -12,6 +12,16 @@ import type { BoardState, ParticipantView } from '../../../shared/protocol/board
  */
 function asParticipant(p: ParticipantView): Participant {
   return { id: p.id, name: p.name, function: p.function, roles: p.roles, joinedAt: 0, removed: p.removed }
+}
+
+/** A visible card as the rules read it: the viewer's own vote is all the client knows of voters. */
+function asCard(c: CardView, meId: string): Card {
+  return {
+    ...c,
+    authorId: c.authorId ?? '',
+    votes: c.myVote ? [meId] : [],
+    replies: c.replies.map((r) => ({ ...r, authorId: r.authorId ?? '' })),
+  }
 }
 
 /** The fields of ReviewState the rules read, filled from what this participant may see. */
@@ -27,7 +37,7 @@ export function asReviewState(b: BoardState): ReviewState {
     participants: Object.fromEntries([...b.participants, b.me].map((p) => [p.id, asParticipant(p)])),
     progress: Object.fromEntries(b.progress.map(({ participantId, ...p }) => [participantId, p])),
     notes: {},
-    cards: {},
+    cards: Object.fromEntries(b.cards.map((c) => [c.id, asCard(c, b.me.id)])),
     spotlight: b.spotlight,
     rounds: b.rounds,
     signoffs: {},

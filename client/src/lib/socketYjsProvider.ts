@@ -50,6 +50,11 @@ export class SocketYjsProvider {
   private rebuilding: Y.Doc | null = null
   private retryTimer: ReturnType<typeof setTimeout> | null = null
   private retryDelay = 500
+  /**
+   * Our awareness goes out only once the server has our edits: a caret pointing at content the
+   * others do not have (yet, or ever, if it is refused) breaks their caret rendering.
+   */
+  private awarenessLive = false
   private listeners: { [K in keyof Listener]: Set<Listener[K]> } = {
     status: new Set(),
     synced: new Set(),
@@ -144,10 +149,16 @@ export class SocketYjsProvider {
     const encoder = encoding.createEncoder()
     sync.writeSyncStep1(encoder, this.rebuilding ?? this.doc)
     this.send(encoding.toUint8Array(encoder))
-    this.socket.emit('yjs:awareness', encodeAwarenessUpdate(this.awareness, [this.doc.clientID]))
+  }
+
+  private goLive() {
+    this.awarenessLive = true
+    if (this.socket.connected && this.awareness.getLocalState())
+      this.socket.emit('yjs:awareness', encodeAwarenessUpdate(this.awareness, [this.doc.clientID]))
   }
 
   private readonly onDisconnect = () => {
+    this.awarenessLive = false
     if (this.pending > 0 || this.failed) this.dirty = true
     this.generation++
     this.pending = 0
@@ -168,6 +179,7 @@ export class SocketYjsProvider {
       const hadOffline = this.dirty
       this.send(encoding.toUint8Array(encoder), () => {
         if (hadOffline) this.dirty = false
+        this.goLive()
         this.emitStatus()
       })
       return
@@ -192,7 +204,7 @@ export class SocketYjsProvider {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ) => {
-    if (origin !== 'local' || !this.socket.connected) return
+    if (origin !== 'local' || !this.socket.connected || !this.awarenessLive) return
     const changed = [...added, ...updated, ...removed]
     this.socket.emit('yjs:awareness', encodeAwarenessUpdate(this.awareness, changed))
   }
@@ -215,18 +227,30 @@ export class SocketYjsProvider {
     this.rebuilding = null
     const oldDoc = this.doc
     const oldAwareness = this.awareness
-    const localState = oldAwareness.getLocalState() ?? {}
+    // The caret pointed into the refused content: it must not travel to the new client id.
+    const { cursor: _cursor, ...localState } = oldAwareness.getLocalState() ?? {}
+    // Tell the others the old caret is gone while the old editor can still render it.
+    removeAwarenessStates(oldAwareness, [oldDoc.clientID], 'local')
+    oldAwareness.off('update', this.onAwarenessChange)
+    oldDoc.off('update', this.onDocUpdate)
     this.doc = fresh
     this.doc.on('update', this.onDocUpdate)
     this.awareness = this.makeAwareness(fresh, localState)
-    // Tells the others the old caret is gone, then announces the new client id.
-    oldAwareness.destroy()
-    oldAwareness.off('update', this.onAwarenessChange)
-    oldDoc.off('update', this.onDocUpdate)
-    oldDoc.destroy()
     this.synced = true
-    for (const fn of this.listeners.reset) fn(this.doc, this.awareness)
+    for (const fn of this.listeners.reset) {
+      try {
+        fn(this.doc, this.awareness)
+      } catch (e) {
+        console.error(e)
+      }
+    }
+    this.goLive()
     this.emitStatus()
+    // The old editor unmounts on the next render; destroy its doc only after that.
+    setTimeout(() => {
+      oldAwareness.destroy()
+      oldDoc.destroy()
+    }, 1000)
   }
 
   private readonly onPageHide = () => {

@@ -1,0 +1,28 @@
+import { computed, type Ref } from 'vue'
+import type { Anchor, Severity } from '../../../shared/domain/types'
+import { useBoardStore } from '../stores/board'
+import { useCardHighlights } from './useCardHighlights'
+import { useLiveDoc } from './useLiveDoc'
+import type { DocHandle } from './useReviewDoc'
+import { useRoundDocuments } from './useRoundDocuments'
+
+/**
+ * What the critique, triage, rounds and decision panels share, computed once per board: the live
+ * outline and checks, where each card's passage is now, the card highlights in the editor, and
+ * the round documents over HTTP. Call once in the board; pass the result to the panels.
+ */
+export function useReviewExtras(handle: Ref<DocHandle>, reviewId: string, token: string) {
+  const board = useBoardStore()
+  const cards = computed(() => board.state?.cards ?? [])
+  const live = useLiveDoc(handle, cards)
+  const highlightCards = computed(() =>
+    cards.value
+      .filter((c): c is typeof c & { anchor: Anchor } => !!c.anchor)
+      .map((c) => ({ id: c.id, anchor: c.anchor, severity: c.severity as Severity })),
+  )
+  useCardHighlights(highlightCards)
+  const rounds = useRoundDocuments(reviewId, token)
+  return { ...live, loadRound: rounds.roundDocument, reviewId, token }
+}
+
+export type ReviewExtras = ReturnType<typeof useReviewExtras>

@@ -1,0 +1,111 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { App } from '../../server/app'
+import { createReviewInPage, editorOf, joinInPage, launchBrowser, newPage, startServer } from './harness'
+
+const participantIdOf = (page: import('playwright-core').Page) =>
+  page.evaluate(() => {
+    const s = JSON.parse(localStorage.getItem('prfaq-board.sessions') ?? '{}') as Record<
+      string,
+      { participantId: string }
+    >
+    return Object.values(s)[0]!.participantId
+  })
+
+/** The facilitator's tools and the lock, as people meet them in the browser. */
+describe('facilitation in Chromium', () => {
+  let app: App
+  let url: string
+  let browser: Browser
+
+  beforeAll(async () => {
+    ;({ app, url } = await startServer())
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await app?.close()
+  })
+
+  it('[R3] [RD1] edits made offline are refused after the lock, and the editor resets to the server state', async () => {
+    const fac = await newPage(browser)
+    const author = await newPage(browser)
+    const links = await createReviewInPage(fac.page, url, 'Offline lock', 'Fay Facilitator')
+    await fac.page.getByRole('button', { name: 'Open the board' }).click()
+    await joinInPage(author.page, links.author, 'Abe Author', 'product')
+    await editorOf(author.page).waitFor()
+    await editorOf(fac.page).waitFor()
+
+    // The author loses the connection, keeps typing in draft…
+    const authorId = await participantIdOf(author.page)
+    await author.context.setOffline(true)
+    for (const s of await app.io.fetchSockets()) if (s.data.participantId === authorId) s.disconnect(true)
+    await author.page
+      .getByTestId('connection')
+      .filter({ hasText: /Reconnecting|Offline/ })
+      .waitFor()
+    await editorOf(author.page).click()
+    await author.page.keyboard.press('Control+End')
+    await author.page.keyboard.type(' OFFLINE EDIT')
+    await author.page.getByTestId('save-status').filter({ hasText: 'Not saved' }).waitFor()
+
+    // …while the facilitator opens reading. Back online, the edit is refused and dropped.
+    await fac.page.getByRole('button', { name: 'Start reading' }).click()
+    await fac.page.getByRole('dialog').getByRole('button', { name: 'Start reading' }).click()
+    await author.context.setOffline(false)
+    await author.page.getByText('Reading — the document is locked.').waitFor({ timeout: 20_000 })
+    await author.page.getByTestId('save-status').filter({ hasText: 'All changes saved' }).waitFor()
+    await author.page.waitForFunction(
+      () => !document.querySelector('.prfaq-doc')?.textContent?.includes('OFFLINE EDIT'),
+    )
+    expect(await editorOf(fac.page).innerText()).not.toContain('OFFLINE EDIT')
+    await fac.context.close()
+    await author.context.close()
+  })
+
+  it('[NT1] [PA5] [PA7] private notes stay private; a removed participant is shown out; a rotated link is new', async () => {
+    const fac = await newPage(browser)
+    const rev = await newPage(browser)
+    const links = await createReviewInPage(fac.page, url, 'Notes and removal', 'Fay Facilitator')
+    await fac.page.getByRole('button', { name: 'Open the board' }).click()
+    await joinInPage(rev.page, links.reviewer, 'Rita Reviewer', 'legal')
+    await editorOf(rev.page).waitFor()
+    await fac.page.getByRole('button', { name: 'Start reading' }).click()
+    await fac.page.getByRole('dialog').getByRole('button', { name: 'Start reading' }).click()
+    await rev.page.getByText('Reading — the document is locked.').waitFor()
+
+    // A note tied to the selected passage.
+    await rev.page.locator('.prfaq-doc h2').first().selectText()
+    await rev.page.getByLabel(/^About “/).check()
+    await rev.page.getByLabel('New note').fill('Is the subheadline too long?')
+    await rev.page.getByRole('button', { name: 'Save note' }).click()
+    const note = rev.page.getByTestId('note').filter({ hasText: 'Is the subheadline too long?' })
+    await note.waitFor()
+    expect(await note.locator('blockquote').innerText()).toContain('Subheadline')
+    await fac.page.waitForTimeout(300)
+    expect(await fac.page.getByTestId('note').count()).toBe(0)
+
+    // Rotating the reviewer link gives a new address.
+    await fac.page.locator('summary', { hasText: 'Invite links' }).click()
+    const field = fac.page.getByRole('textbox', { name: 'Reviewer link' })
+    const old = await field.inputValue()
+    await fac.page.getByTestId('facilitator-panel').getByRole('button', { name: 'New link' }).nth(1).click()
+    await fac.page.getByRole('dialog').getByRole('button', { name: 'Make new link' }).click()
+    await fac.page.waitForFunction(
+      (before) =>
+        (document.querySelector('input[aria-label], input') as HTMLInputElement | null) !== null &&
+        [...document.querySelectorAll('input')].every((i) => i.value !== before),
+      old,
+    )
+
+    // Removing the reviewer closes their board.
+    await fac.page.locator('summary', { hasText: 'People and roles' }).click()
+    await fac.page.getByRole('button', { name: 'Remove Rita Reviewer' }).click()
+    await fac.page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click()
+    await rev.page
+      .getByRole('heading', { name: 'You are no longer on this board' })
+      .waitFor({ timeout: 5_000 })
+    await fac.context.close()
+    await rev.context.close()
+  })
+})
