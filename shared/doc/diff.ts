@@ -68,7 +68,9 @@ export function diffOutlines(before: Outline, after: Outline): DocumentDiff {
   const a = before.sections
   const b = after.sections
   const sections: SectionDiff[] = []
-  const pairs = lcsPairs(a, b, (x, y) => x.level === y.level && normalize(x.heading) === normalize(y.heading))
+  // Keys computed once: the LCS compares every pair.
+  const key = (s: Section) => `${s.level}:${normalize(s.heading)}`
+  const pairs = lcsPairs(a.map(key), b.map(key), (x, y) => x === y)
   let i = 0
   let j = 0
   for (const [pi, pj] of [...pairs, [a.length, b.length] as [number, number]]) {

@@ -30,29 +30,41 @@ export function xmlTextString(t: Y.XmlText): string {
 
 export function readDocText(doc: Y.Doc): DocText {
   const spans: TextSpan[] = []
-  let text = ''
+  // Parts joined once at the end: slicing a growing string flattens it every time (quadratic).
+  const parts: string[] = []
+  let length = 0
   let section = ''
+  const add = (s: string) => {
+    parts.push(s)
+    length += s.length
+  }
   const walk = (parent: Y.XmlFragment | Y.XmlElement) => {
     for (const child of parent.toArray()) {
       if (!(child instanceof Y.XmlElement)) continue
-      if (TEXT_BLOCKS.has(child.nodeName)) {
-        if (text) text += '\n'
-        const blockStart = text.length
-        const blockSpans: TextSpan[] = []
-        for (const inner of child.toArray()) {
-          if (inner instanceof Y.XmlText) {
-            const s = xmlTextString(inner)
-            blockSpans.push({ type: inner, start: text.length, length: s.length, section: '' })
-            text += s
-          } else if (inner instanceof Y.XmlElement && inner.nodeName === 'hardBreak') text += '\n'
+      if (!TEXT_BLOCKS.has(child.nodeName)) {
+        walk(child)
+        continue
+      }
+      if (length) add('\n')
+      const own: string[] = []
+      const blockSpans: TextSpan[] = []
+      for (const inner of child.toArray()) {
+        if (inner instanceof Y.XmlText) {
+          const s = xmlTextString(inner)
+          blockSpans.push({ type: inner, start: length, length: s.length, section: '' })
+          own.push(s)
+          add(s)
+        } else if (inner instanceof Y.XmlElement && inner.nodeName === 'hardBreak') {
+          own.push(' ')
+          add('\n')
         }
-        if (child.nodeName === 'heading') section = text.slice(blockStart).replace(/\n/g, ' ').trim()
-        for (const span of blockSpans) spans.push({ ...span, section })
-      } else walk(child)
+      }
+      if (child.nodeName === 'heading') section = own.join('').trim()
+      for (const span of blockSpans) spans.push({ ...span, section })
     }
   }
   walk(doc.getXmlFragment(FRAGMENT))
-  return { text, spans }
+  return { text: parts.join(''), spans }
 }
 
 /** Global offset of a position inside an XmlText, or null if the XmlText is no longer in the document. */

@@ -25,6 +25,7 @@ const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/
 const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/
 const FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*([^`\s]*)/
 const QUOTE = /^ {0,3}>/
+const SETEXT = /^ {0,3}(=|-)\1*[ \t]*$/
 
 function listMarker(line: string): ListMarker | null {
   const m = /^( *)([-*+]|(\d{1,9})[.)])( +|$)(.*)$/.exec(line)
@@ -106,8 +107,19 @@ function parseLines(lines: string[]): Block[] {
     }
     const para: string[] = [line]
     i++
-    while (i < lines.length && !isBlank(lines[i]!) && !startsBlock(lines[i]!)) para.push(lines[i++]!)
-    blocks.push({ type: 'paragraph', content: paragraphInline(para) })
+    while (i < lines.length && !isBlank(lines[i]!)) {
+      // "Title" over "=====" or "-----" is a setext heading, not a paragraph and a rule.
+      const setext = SETEXT.exec(lines[i]!)
+      if (setext) {
+        blocks.push({ type: 'heading', level: setext[1] === '=' ? 1 : 2, content: paragraphInline(para) })
+        para.length = 0
+        i++
+        break
+      }
+      if (startsBlock(lines[i]!)) break
+      para.push(lines[i++]!)
+    }
+    if (para.length) blocks.push({ type: 'paragraph', content: paragraphInline(para) })
   }
   return blocks
 }

@@ -53,19 +53,25 @@ function exact(text: string, ctx: QuoteContext, near?: number): Found | null {
 
 /** Lower case, straight quotes, plain dashes, single spaces — with a map back to the original offsets. */
 function normalizeWithMap(text: string): { norm: string; map: number[] } {
-  let norm = ''
+  const out: string[] = []
   const map: number[] = []
+  let space = false
   for (let i = 0; i < text.length; i++) {
-    let c = text[i]!
-    if (/\s/.test(c)) {
-      if (norm.endsWith(' ')) continue
-      c = ' '
-    } else c = c.toLowerCase().replace(/[‘’]/, "'").replace(/[“”]/, '"').replace(/[–—]/, '-')
-    norm += c
+    const c = text[i]!
+    if (c === ' ' || c === '\n' || c === '\t' || c === '\r' || c === '\u00a0') {
+      if (space) continue
+      space = true
+      out.push(' ')
+    } else {
+      space = false
+      out.push(FOLD[c] ?? c.toLowerCase())
+    }
     map.push(i)
   }
-  return { norm, map }
+  return { norm: out.join(''), map }
 }
+
+const FOLD: Record<string, string> = { '‘': "'", '’': "'", '“': '"', '”': '"', '–': '-', '—': '-' }
 
 function loose(text: string, ctx: QuoteContext, near?: number): Found | null {
   const { norm, map } = normalizeWithMap(text)
@@ -116,9 +122,12 @@ function fuzzy(text: string, ctx: QuoteContext, near?: number): Found | null {
   }
   starts.sort((a, b) => b.overlap - a.overlap)
 
+  // Long quotes make each LCS costly: try fewer places and only the quote's own length.
+  const long = n > 40
+  const lengths = long ? [n] : range(Math.ceil(0.8 * n), Math.ceil(1.25 * n))
   const candidates: Array<Found & { score: number }> = []
-  for (const { i } of starts.slice(0, 50)) {
-    for (let len = Math.ceil(0.8 * n); len <= Math.ceil(1.25 * n); len++) {
+  for (const { i } of starts.slice(0, long ? 8 : 50)) {
+    for (const len of lengths) {
       const window = doc.slice(i, i + len)
       if (window.length < len) break
       const common = lcsPairs(q, window, (a, b) => a === b.w).length
@@ -134,6 +143,10 @@ function fuzzy(text: string, ctx: QuoteContext, near?: number): Found | null {
     candidates.filter((c) => c.score === top),
     near,
   )
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, k) => from + k)
 }
 
 function commonPrefix(a: string, b: string): number {

@@ -143,9 +143,7 @@ describe('exports', () => {
     expect(md).toContain('Disposition: Accepted, revised')
     expect(md).toContain('Disposition: Rejected — Already reviewed | signed')
     expect(md).toContain('*(a Legal reviewer; 2 votes)*')
-    expect(md).toContain(
-      '| 1 | 2027-01-04 | 2027-01-05 | revised | 3 | 1 | 1 | 1 | 2 | 1 / 2 |',
-    )
+    expect(md).toContain('| 1 | 2027-01-04 | 2027-01-05 | revised | 3 | 1 | 1 | 1 | 2 | 1 / 2 |')
     expect(md).toContain('Round 2 brought only minor refinements')
     expect(md).toContain('| Dana Ortiz | Leadership | Approve | Ready. |  |')
     expect(md).toContain('**Outcome: Go**')

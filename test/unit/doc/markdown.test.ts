@@ -72,6 +72,15 @@ describe('Markdown → blocks', () => {
     })
   })
 
+  it('[MD1] reads setext headings', () => {
+    expect(parseMarkdown('Title\n=====\n\nSub\n---\n\nText\n\n---')).toEqual([
+      { type: 'heading', level: 1, content: [{ text: 'Title' }] },
+      { type: 'heading', level: 2, content: [{ text: 'Sub' }] },
+      { type: 'paragraph', content: [{ text: 'Text' }] },
+      { type: 'horizontalRule' },
+    ])
+  })
+
   it('[MD1] keeps a heading directly followed by its answer as heading + paragraph', () => {
     const blocks = parseMarkdown('### How much does it cost?\n$4.99 a month after a free first month.')
     expect(blocks).toEqual([
