@@ -82,24 +82,28 @@ function describe(
 
 type Loaded = { ok: true; value: RoundDocument } | { ok: false; message: string }
 
-/** `current`, the open round's number (the live document), or a closed round's stored snapshot. */
+/**
+ * `current` is the live document. Round N is the document as round N's readers read and
+ * critiqued it (stored as its reading began); a round that has not reached reading yet (a draft)
+ * is the live document too.
+ */
 async function roundDocument(deps: ReviewDeps, room: Room, which: string): Promise<Loaded> {
   const { state } = room
   const n = which === 'current' ? state.round : /^\d{1,6}$/.test(which) ? Number(which) : NaN
   const record = state.rounds.find((r) => r.round === n)
   if (!record)
     return { ok: false, message: `There is no round ${which}; rounds are 1–${state.round} or "current".` }
-  if (which === 'current' || record.closedAt === undefined)
-    return { ok: true, value: { round: n, current: true, ...describe(readBlocks(room.doc)) } }
-  const snapshot = await deps.store.loadRoundSnapshot(room.id, n)
-  if (!snapshot) return { ok: false, message: `Round ${n} closed without a stored document.` }
+  const closed = record.closedAt === undefined ? {} : { closedAt: record.closedAt }
+  const snapshot = which === 'current' ? null : await deps.store.loadRoundSnapshot(room.id, n)
+  if (!snapshot) {
+    if (which === 'current' || n === state.round)
+      return { ok: true, value: { round: n, current: true, ...closed, ...describe(readBlocks(room.doc)) } }
+    return { ok: false, message: `Round ${n} has no stored document.` }
+  }
   const doc = new Y.Doc()
   try {
     Y.applyUpdate(doc, snapshot)
-    return {
-      ok: true,
-      value: { round: n, current: false, closedAt: record.closedAt, ...describe(readBlocks(doc)) },
-    }
+    return { ok: true, value: { round: n, current: false, ...closed, ...describe(readBlocks(doc)) } }
   } finally {
     doc.destroy()
   }

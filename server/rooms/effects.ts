@@ -33,9 +33,12 @@ export function prepareEffects(room: Room, events: readonly StoredEvent[]): Effe
         fx.ack.invite = `${room.deps.publicUrl()}/join/${code}`
         break
       }
-      case 'round.closed': {
-        // The document as it stood when the round closed, for comparing rounds later.
-        fx.write.roundSnapshot = { round: event.round, state: Y.encodeStateAsUpdate(room.doc) }
+      case 'phase.changed': {
+        // Round N's document is the text its readers read and critiqued (its cards are anchored
+        // in it), taken as its reading begins. When revision → reading closes round N, round
+        // N + 1's snapshot is also N's outcome. "What changed since round N" diffs against it.
+        if (event.to === 'reading')
+          fx.write.roundSnapshot = { round: event.round, state: Y.encodeStateAsUpdate(room.doc) }
         break
       }
       case 'card.triaged': {
