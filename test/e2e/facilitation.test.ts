@@ -1,9 +1,9 @@
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../server/app'
 import { createReviewInPage, editorOf, joinInPage, launchBrowser, newPage, startServer } from './harness'
 
-const participantIdOf = (page: import('playwright-core').Page) =>
+const participantIdOf = (page: Page) =>
   page.evaluate(() => {
     const s = JSON.parse(localStorage.getItem('prfaq-board.sessions') ?? '{}') as Record<
       string,
