@@ -68,4 +68,25 @@ describe('co-editing in Chromium', () => {
     await a.context.close()
     await b.context.close()
   })
+
+  it('creates a review from an uploaded Markdown file', async () => {
+    const { context, page } = await newPage(browser)
+    await page.goto(url)
+    await page.getByLabel('Review title').fill('Imported')
+    await page.getByLabel('Your name').fill('Ida Importer')
+    await page.getByLabel('Bring my own Markdown').check()
+    await page.getByLabel('Upload a Markdown file').setInputFiles({
+      name: 'prfaq.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from(
+        '# Pantry Plan cuts food waste\n\n## The problem\n\nFamilies throw away a third of their food.\n',
+      ),
+    })
+    expect(await page.getByLabel('Or paste Markdown').inputValue()).toContain('# Pantry Plan')
+    await page.getByRole('button', { name: 'Create review' }).click()
+    await page.getByRole('button', { name: 'Open the board' }).click()
+    await page.locator('.prfaq-doc h1', { hasText: 'Pantry Plan cuts food waste' }).waitFor()
+    expect(await editorOf(page).innerText()).toContain('Families throw away a third of their food.')
+    await context.close()
+  })
 })
