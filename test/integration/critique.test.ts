@@ -144,7 +144,7 @@ describe('idempotent commands', () => {
 })
 
 describe('answer as FAQ', () => {
-  it('[TR5] [TR6] adds exactly one question and answer to the FAQ, seen live by a connected author and stored', async () => {
+  it('[TR5] [TR6] [FAQ1] adds exactly one question and answer to the FAQ, seen live by a connected author and stored', async () => {
     const { review, fac } = await reviewWith(server.url)
     track(fac)
     const author = await person(review, 'author', 'Ann', 'product')

@@ -21,7 +21,7 @@ const changed = (diff: DocumentDiff) =>
   diff.sections.filter((s) => s.status !== 'unchanged').map((s) => `${s.status}:${s.heading}`)
 
 describe('two rounds and a decision through the wire', () => {
-  it('[RN1] [RN2] [RN5] [DC5] [DOC3] rounds close with their statistics and documents, diff, decide go and freeze', async () => {
+  it('[RN1] [RN2] [RN5] [DIFF1] [DC5] [DOC3] rounds close with their statistics and documents, diff, decide go and freeze', async () => {
     const { review, fac } = await reviewWith(server.url)
     const join = async (role: string, name: string, fn: Parameters<typeof joinAs>[3]) =>
       new BoardClient(server.url, await joinAs(server.url, review.invites[role]!, name, fn)).ready()
