@@ -8,6 +8,8 @@ import type { ServerHandle } from './servers'
  */
 export interface Room {
   name: string
+  /** Ours: the review id (for seeding its store directly); baseline: the document name. */
+  reviewId: string
   /** The creator's address (facilitator + author). */
   owner: Address
   writer(): Promise<Address>
@@ -44,7 +46,14 @@ export async function createRoom(server: ServerHandle, label = 'room'): Promise<
   const name = `${label}-${++counter}`
   if (server.kind === 'baseline') {
     const addr: Address = { kind: 'baseline', url: server.url, room: name }
-    return { name, owner: addr, writer: async () => addr, observer: async () => addr, shared: () => addr }
+    return {
+      name,
+      reviewId: name,
+      owner: addr,
+      writer: async () => addr,
+      observer: async () => addr,
+      shared: () => addr,
+    }
   }
   const created = await post(`${server.url}/api/reviews`, {
     title: name,
@@ -62,6 +71,7 @@ export async function createRoom(server: ServerHandle, label = 'room'): Promise<
   }
   return {
     name,
+    reviewId: String(created.reviewId),
     owner,
     writer: () => join('author'),
     observer: () => join('observer'),

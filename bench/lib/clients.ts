@@ -34,6 +34,8 @@ export class FullClient {
   private texts: Y.XmlText[] | null = null
   private random: () => number
   ackFailures = 0
+  /** Bytes of the Yjs updates this client produced (what the server must save). */
+  updateBytes = 0
 
   constructor(
     readonly wire: Wire,
@@ -45,6 +47,7 @@ export class FullClient {
     wire.listen((msg) => this.receive(msg))
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === REMOTE) return
+      this.updateBytes += update.byteLength
       const encoder = encoding.createEncoder()
       syncProtocol.writeUpdate(encoder, update)
       this.send(encoding.toUint8Array(encoder), this.sched)
@@ -64,7 +67,8 @@ export class FullClient {
     this.wire.sendSync(msg, (ok) => {
       if (!ok) this.ackFailures++
       else if (!Number.isNaN(sched)) this.meters?.ack?.record(sched, performance.now())
-      if (--this.pendingAcks === 0) for (const fn of this.drained.splice(0)) fn()
+      this.pendingAcks--
+      if (this.drained.length > 0) for (const fn of this.drained.splice(0)) fn()
     })
   }
 
@@ -126,13 +130,26 @@ export class FullClient {
     return out
   }
 
+  /** Ours: resolves once fewer than `n` messages await their ack (a pipelined writer's window). */
+  inFlightBelow(n: number): Promise<void> {
+    if (this.wire.kind !== 'ours' || this.pendingAcks < n) return Promise.resolve()
+    return new Promise((resolve) => {
+      const check = () => (this.pendingAcks < n ? resolve() : this.drained.push(check))
+      this.drained.push(check)
+    })
+  }
+
+  get inFlight(): number {
+    return this.pendingAcks
+  }
+
   /** Resolves when everything sent so far was processed: ours — all acked; baseline — a step-1 round trip. */
   flush(timeoutMs = 30_000): Promise<void> {
     return withTimeout(
       new Promise<void>((resolve) => {
         if (this.wire.kind === 'ours') {
-          if (this.pendingAcks === 0) resolve()
-          else this.drained.push(resolve)
+          const check = () => (this.pendingAcks === 0 ? resolve() : this.drained.push(check))
+          check()
           return
         }
         this.barrier = resolve

@@ -23,7 +23,12 @@ export async function seed(addr: Address, fx: Fixture): Promise<void> {
  * Open loop: each writer edits at `rate`/s on a fixed schedule, whatever the server does; an
  * edit fired late by the generator keeps its scheduled time, so lateness counts as latency.
  */
-export function openLoop(writers: FullClient[], rate: number, durationMs: number): Promise<void> {
+export function openLoop(
+  writers: FullClient[],
+  rate: number,
+  durationMs: number,
+  stop: { stopped: boolean } = { stopped: false },
+): Promise<void> {
   const period = 1000 / rate
   const start = performance.now() + 5
   const end = start + durationMs
@@ -38,7 +43,7 @@ export function openLoop(writers: FullClient[], rate: number, durationMs: number
               w.edit(next)
               next += period
             }
-            if (next >= end) return resolve()
+            if (next >= end || stop.stopped) return resolve()
             setTimeout(tick, Math.max(0, next - performance.now()))
           }
           setTimeout(tick, Math.max(0, next - performance.now()))

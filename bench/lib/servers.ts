@@ -23,6 +23,8 @@ export interface ServerHandle {
   /** kill -9, as a crash. */
   kill9(): Promise<void>
   exited: boolean
+  /** Set when started with `inspect`. */
+  inspectPort?: number
 }
 
 export const ROOT = resolve(import.meta.dirname, '../..')
@@ -35,6 +37,10 @@ export interface StartOptions {
   persist?: boolean
   /** A label for the log file. */
   label?: string
+  /** Listen on this port (a restart keeps the address clients know). */
+  port?: number
+  /** Open the V8 inspector on loopback, so the harness can force a GC and read the heap (memory scenarios). */
+  inspect?: boolean
 }
 
 export function freshDataDir(): string {
@@ -44,7 +50,9 @@ export function freshDataDir(): string {
 }
 
 export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<ServerHandle> {
-  const port = await freePort()
+  const port = opts.port ?? (await freePort())
+  const inspectPort = opts.inspect ? await freePort() : undefined
+  const node = inspectPort ? [process.execPath, `--inspect=127.0.0.1:${inspectPort}`] : [process.execPath]
   const dataDir = opts.dataDir ?? freshDataDir()
   const url = `http://127.0.0.1:${port}`
   const env: NodeJS.ProcessEnv = {
@@ -61,10 +69,10 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
       PUBLIC_URL: url,
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     })
-    args = [process.execPath, '--import', 'tsx', 'server/main.ts']
+    args = [...node, '--import', 'tsx', 'server/main.ts']
   } else {
     if (opts.persist) env.YPERSISTENCE = join(dataDir, 'leveldb')
-    args = [process.execPath, 'node_modules/@y/websocket-server/src/server.js']
+    args = [...node, 'node_modules/@y/websocket-server/src/server.js']
   }
   const cmd = hasTaskset() ? 'taskset' : (args.shift() as string)
   if (cmd === 'taskset') args.unshift('-c', '0')
@@ -82,6 +90,7 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
     pid: child.pid as number,
     dataDir,
     exited: false,
+    inspectPort,
     stop: () => stopChild(child, 'SIGTERM', handle),
     kill9: () => stopChild(child, 'SIGKILL', handle),
   }

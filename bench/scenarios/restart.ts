@@ -1,0 +1,252 @@
+import { join } from 'node:path'
+import * as Y from 'yjs'
+import { startServer, removeDataDir, freshDataDir, type Kind, type ServerHandle } from '../lib/servers'
+import { createRoom, type Room } from '../lib/access'
+import { EditLog, rng, word } from '../lib/editlog'
+import { fixture } from '../lib/fixtures'
+import { FullClient, FRAGMENT, withTimeout } from '../lib/clients'
+import {
+  checkConvergence,
+  closeAll,
+  openFull,
+  openLoop,
+  openObservers,
+  seed,
+  type Convergence,
+} from '../lib/harness'
+import { Recorder, round, sleep } from '../lib/stats'
+import type { Scenario } from '../lib/scenario'
+
+/**
+ * P11: a room's readiness after a restart when its stored log holds 10k / 100k updates, while
+ * another room keeps typing. The log is written with each server's own storage module while the
+ * server is down (ours: server/store/sqlite.ts with compaction held off, so the log really is
+ * that long — the worst case, e.g. after a crash; baseline: y-leveldb), then the server starts
+ * and a joiner asks for the room.
+ * P12: one pipelined writer into one room with saving on (ours: up to 256 unacknowledged
+ * updates; baseline: everything sent, then a sync round trip).
+ */
+
+/** The room's current state as a local doc, then `count` one-word edits, each its own update. */
+async function history(
+  room: Room,
+  count: number,
+  seedN: number,
+): Promise<{ expected: Y.Doc; updates: Uint8Array[] }> {
+  const c = await FullClient.open(room.owner, null)
+  await withTimeout(c.synced, 30_000, 'sync')
+  for (const u of fixture(20, 3000).updates) c.applyLocal(u)
+  await c.flush()
+  const expected = new Y.Doc()
+  Y.applyUpdate(expected, Y.encodeStateAsUpdate(c.doc))
+  c.close()
+  const updates: Uint8Array[] = []
+  expected.on('update', (u: Uint8Array) => updates.push(u))
+  const r = rng(seedN)
+  const texts: Y.XmlText[] = []
+  for (const el of expected.getXmlFragment(FRAGMENT).toArray())
+    if (el instanceof Y.XmlElement) for (const t of el.toArray()) if (t instanceof Y.XmlText) texts.push(t)
+  for (let i = 0; i < count; i++) {
+    const t = texts[Math.floor(r() * texts.length)] as Y.XmlText
+    t.insert(Math.floor(r() * (t.length + 1)), word(r) + ' ')
+  }
+  return { expected, updates }
+}
+
+async function storeUpdates(
+  kind: Kind,
+  dataDir: string,
+  reviewId: string,
+  updates: Uint8Array[],
+): Promise<void> {
+  if (kind === 'ours') {
+    const { createSqliteStore } = await import('../../server/store/sqlite')
+    const store = createSqliteStore({
+      dataDir,
+      synchronous: 'NORMAL',
+      compaction: { maxBytes: Number.POSITIVE_INFINITY, maxRows: Number.POSITIVE_INFINITY },
+    })
+    for (let i = 0; i < updates.length; i += 5000)
+      await Promise.all(updates.slice(i, i + 5000).map((u) => store.appendUpdate(reviewId, u)))
+    await store.close()
+    return
+  }
+  const leveldb = 'y-leveldb' // untyped package: imported by name
+  const { LeveldbPersistence } = (await import(leveldb)) as {
+    LeveldbPersistence: new (dir: string) => {
+      storeUpdate(name: string, u: Uint8Array): Promise<unknown>
+      destroy(): Promise<void>
+    }
+  }
+  const ldb = new LeveldbPersistence(join(dataDir, 'leveldb'))
+  for (const u of updates) await ldb.storeUpdate(reviewId, u)
+  await ldb.destroy()
+}
+
+/** True once `doc` holds everything `expected` does (per client, at least its clock). */
+function covers(doc: Y.Doc, expected: Map<number, number>): boolean {
+  const sv = Y.decodeStateVector(Y.encodeStateVector(doc))
+  for (const [client, clock] of expected) if ((sv.get(client) ?? 0) < clock) return false
+  return true
+}
+
+/**
+ * Connect → the joiner holds the stored state. Not "step 2 arrived": the reference answers the
+ * handshake before its store has loaded the document and sends the stored state later.
+ */
+async function readyTime(room: Room, expected: Y.Doc): Promise<number> {
+  const t0 = performance.now()
+  const c = await FullClient.open(room.owner, null)
+  try {
+    await holds(c, expected)
+    return performance.now() - t0
+  } finally {
+    c.close()
+  }
+}
+
+async function holds(c: FullClient, expected: Y.Doc): Promise<void> {
+  const want = Y.decodeStateVector(Y.encodeStateVector(expected))
+  await withTimeout(c.synced, 60_000, 'restored room sync')
+  await withTimeout(
+    new Promise<void>((resolve) => {
+      if (covers(c.doc, want)) return resolve()
+      const check = () => {
+        if (!covers(c.doc, want)) return
+        c.doc.off('update', check)
+        resolve()
+      }
+      c.doc.on('update', check)
+    }),
+    60_000,
+    'restored room complete',
+  )
+}
+
+async function verify(fresh: Room, expected: Y.Doc): Promise<Convergence> {
+  const c = await FullClient.open(fresh.owner, null)
+  try {
+    await holds(c, expected)
+    await c.flush()
+    const sv = (d: Y.Doc) => Buffer.from(Y.encodeStateVector(d)).toString('base64')
+    if (sv(c.doc) !== sv(expected))
+      return { ok: false, detail: 'restored state vector differs from the stored one' }
+    if (c.content() !== expected.getXmlFragment(FRAGMENT).toString())
+      return { ok: false, detail: 'restored content differs' }
+    return { ok: true, detail: 'restored room identical to what was stored' }
+  } finally {
+    c.close()
+  }
+}
+
+export const restart: Scenario = {
+  id: 'P11',
+  title: 'room ready after restart with 10k / 100k stored updates',
+  reps: () => 1,
+  async run(kind, ctx) {
+    const sizes = ctx.quick ? [1000, 5000] : [10_000, 100_000]
+    const dataDir = freshDataDir()
+    let server: ServerHandle | null = await startServer(kind, { label: 'P11', persist: true, dataDir })
+    try {
+      const rooms = await Promise.all(sizes.map(() => createRoom(server as ServerHandle, 'p11')))
+      const other = await createRoom(server, 'p11-other')
+      await seed(other.owner, fixture(21, 4000))
+      const histories = []
+      for (const [i, room] of rooms.entries())
+        histories.push(await history(room, sizes[i] as number, 100 + i))
+      await server.stop()
+      for (const [i, room] of rooms.entries())
+        await storeUpdates(kind, dataDir, room.reviewId, histories[i]!.updates)
+      const t0 = performance.now()
+      server = await startServer(kind, { label: 'P11', persist: true, dataDir, port: server.port })
+      const startup = performance.now() - t0
+      // The other room types throughout; its p99 is measured while the big rooms load.
+      const meters = { log: new EditLog(), visible: new Recorder() }
+      const writers = await openFull([other.owner, other.owner], meters)
+      const watchers = await openObservers([other.owner, other.owner, other.owner], meters)
+      const stop = { stopped: false }
+      const loop = openLoop(writers, 5, 120_000, stop)
+      await sleep(1000)
+      meters.visible.openWindow(performance.now(), Number.POSITIVE_INFINITY)
+      const metrics: Record<string, number> = { startup_ms: round(startup, 0) }
+      for (const [i, room] of rooms.entries())
+        metrics[`ready_${sizes[i]! / 1000}k`] = round(await readyTime(room, histories[i]!.expected))
+      await sleep(500)
+      meters.visible.to = performance.now()
+      stop.stopped = true
+      await loop
+      await sleep(300)
+      metrics.other_p99 = round(meters.visible.summary().p99)
+      const conv = [await checkConvergence(other.owner, writers)]
+      for (const [i, room] of rooms.entries()) conv.push(await verify(room, histories[i]!.expected))
+      closeAll(watchers)
+      closeAll(writers)
+      return { metrics, convergence: conv, notes: ctx.quick ? [`quick: ${sizes.join(' / ')} updates`] : [] }
+    } finally {
+      await server?.stop()
+      removeDataDir(dataDir)
+    }
+  },
+  rows: [
+    {
+      label: 'P11 room ready after restart, 10k updates',
+      key: 'ready_10k',
+      unit: 'ms',
+      target: '≤ 100 ms',
+      met: (v) => v <= 100,
+    },
+    {
+      label: 'P11 room ready after restart, 100k updates',
+      key: 'ready_100k',
+      unit: 'ms',
+      target: '≤ 1,000 ms',
+      met: (v) => v <= 1000,
+    },
+    {
+      label: 'P11 other room p99 meanwhile',
+      key: 'other_p99',
+      unit: 'ms',
+      target: '≤ 100 ms',
+      met: (v) => v <= 100,
+    },
+  ],
+}
+
+export const pipelined: Scenario = {
+  id: 'P12',
+  title: 'one room, one pipelined writer, saving on',
+  reps: (quick) => (quick ? 1 : 2),
+  async run(kind, ctx) {
+    const count = ctx.quick ? 2000 : 20_000
+    const server = await startServer(kind, { label: 'P12', persist: true })
+    try {
+      const room = await createRoom(server, 'p12')
+      await seed(room.owner, fixture(22, 4000))
+      const [w] = await openFull([await room.writer()], null)
+      const writer = w as FullClient
+      const t0 = performance.now()
+      for (let i = 0; i < count; i++) {
+        writer.edit(performance.now())
+        if (kind === 'ours') await writer.inFlightBelow(256)
+        else if (i % 500 === 499) await new Promise((r) => setImmediate(r))
+      }
+      await writer.flush(120_000)
+      const seconds = (performance.now() - t0) / 1000
+      const conv = await checkConvergence(room.owner, [writer])
+      writer.close()
+      return { metrics: { updates_per_s: round(count / seconds, 0) }, convergence: [conv] }
+    } finally {
+      await server.stop()
+    }
+  },
+  rows: [
+    {
+      label: 'P12 pipelined writer, saving on',
+      key: 'updates_per_s',
+      unit: '/s',
+      target: '≥ 10,000/s',
+      met: (v) => v >= 10_000,
+      baselineNote: 'y-leveldb, no ack',
+    },
+  ],
+}
