@@ -2,10 +2,11 @@ import type { Editor } from '@tiptap/core'
 import { onScopeDispose, watch, type Ref } from 'vue'
 import { useCardsViewStore } from '../stores/cardsView'
 import { useToastStore } from '../stores/toast'
+import type * as HighlightPlugin from './cardHighlightPlugin'
 import type { HighlightCard } from './cardHighlightPlugin'
 import { useEditorBridge } from './useEditorBridge'
 
-type PluginModule = typeof import('./cardHighlightPlugin')
+type PluginModule = typeof HighlightPlugin
 
 /**
  * Keeps the editor's card highlights in step with the cards this person can see: registers the
