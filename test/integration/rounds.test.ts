@@ -23,7 +23,7 @@ const changed = (diff: DocumentDiff) =>
 describe('two rounds and a decision through the wire', () => {
   it('[RN1] [RN2] [RN5] [DIFF1] [DC5] [DOC3] rounds close with their statistics and documents, diff, decide go and freeze', async () => {
     const { review, fac } = await reviewWith(server.url)
-    const join = async (role: string, name: string, fn: Parameters<typeof joinAs>[3]) =>
+    const join = async (role: keyof typeof review.invites, name: string, fn: Parameters<typeof joinAs>[3]) =>
       new BoardClient(server.url, await joinAs(server.url, review.invites[role]!, name, fn)).ready()
     const author = await join('author', 'Ann', 'design')
     const eng = await join('reviewer', 'Eve', 'engineering')
