@@ -71,6 +71,8 @@ describe('exports over HTTP', () => {
     expect(html.headers.get('content-disposition')).toMatch(
       /^inline; filename="Pantry-Plan-spring-launch-Unicode.html"/,
     )
+    // The page's own <style> must be allowed, or the print layout is lost.
+    expect(html.headers.get('content-security-policy')).toMatch(/style-src [^;]*'unsafe-inline'/)
     const page = await html.text()
     expect(page).toMatch(/^<!doctype html>/)
     expect(page).toContain('Pantry Plan: &quot;spring&quot; launch')
