@@ -28,7 +28,7 @@ export interface RoundsResponse {
 /** `GET /api/reviews/:id/rounds/:n/document`: one version of the document, three ways. */
 export interface RoundDocument {
   round: number
-  /** True for the live document (`current`, or the round still open). */
+  /** True for the live document (`current`, or a round that has not reached reading yet). */
   current: boolean
   closedAt?: number
   blocks: Block[]
