@@ -95,6 +95,11 @@ describe('the reading phase in Chromium', () => {
       .getByTestId('reading-summary')
       .filter({ hasText: /^1 of \d+ done$/ })
       .waitFor()
+    // A reload keeps the reader's progress: nothing is reported backwards.
+    await reviewer.page.reload()
+    await reviewer.page.getByText('You are done reading.').waitFor()
+    await reviewer.page.waitForTimeout(2500)
+    expect(await row.innerText()).toContain('Done')
     await screenshot(fac.page, 'board-reading-facilitator')
     await screenshot(author.page, 'board-reading-author')
 

@@ -18,6 +18,8 @@ export function useReadingProgress(
   root: Ref<HTMLElement | null>,
   active: Ref<boolean>,
   report: (r: ReadingReport) => void,
+  /** What the server already holds for this reader this round (after a reload): never go back. */
+  initial: () => ReadingReport | null = () => null,
   dwellMs = 3000,
 ) {
   const sections = ref<string[]>([])
@@ -81,6 +83,16 @@ export function useReadingProgress(
   }
 
   function start(el: HTMLElement) {
+    const known = initial()
+    if (known) {
+      read.value = [...new Set([...read.value, ...known.sectionsRead])]
+      done.value ||= known.done
+      lastSent = JSON.stringify({
+        percent: known.percent,
+        sectionsRead: known.sectionsRead,
+        done: known.done,
+      })
+    }
     observer = new IntersectionObserver((entries) => {
       for (const e of entries) {
         if (e.isIntersecting) visible.add(e.target)
