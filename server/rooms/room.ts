@@ -62,7 +62,11 @@ export class Room {
   destroyed = false
   /** Bytes a change event produced during the current apply (captured for saving). */
   private captured: Uint8Array[] = []
-  private readonly onUpdate = (update: Uint8Array): void => void this.captured.push(update)
+  private readonly onUpdate = (update: Uint8Array): void => {
+    this.fullCache = null
+    this.captured.push(update)
+  }
+  private fullCache: Uint8Array | null = null
   /** Changes whose write failed: saved again with the next write, so nothing applied is lost. */
   private unsaved: Uint8Array[] = []
   readonly presence: Presence
@@ -98,12 +102,18 @@ export class Room {
   /** Applies bytes to the document and returns exactly what changed (empty when nothing did). */
   applyUpdate(update: Uint8Array, origin: unknown): Uint8Array[] {
     this.captured = []
+    this.fullCache = null // pending structs change the full state without an update event
     try {
       Y.applyUpdate(this.doc, update, origin)
       return this.captured
     } finally {
       this.captured = []
     }
+  }
+
+  /** The whole document as one update, encoded once for all joiners until the next change (P2). */
+  fullUpdate(): Uint8Array {
+    return (this.fullCache ??= Y.encodeStateAsUpdate(this.doc))
   }
 
   /** Whether structs wait for missing dependencies: then the raw update must be saved too. */
