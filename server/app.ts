@@ -95,7 +95,9 @@ export function createApp({ store, config, clock = Date.now, ids = newId, logger
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()))
-        io.disconnectSockets(true)
+        // Closing the transports (not a Socket.IO "server disconnect") lets clients reconnect on
+        // their own once the server is back: a restart must not leave every browser offline (R5).
+        for (const socket of io.of('/').sockets.values()) socket.conn.close()
         await rooms.closeAll()
         await io.close().catch(() => undefined)
         httpServer.closeAllConnections()

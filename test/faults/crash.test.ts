@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { createSqliteStore } from '../../server/store/sqlite'
 import { createReview, join } from '../integration/helpers/testServer'
 import { FaultClient } from './helpers/faultClient'
-import { freePort, restartProcess, startProcess, type ServerProcess } from './helpers/processes'
+import { freePort, restartProcess, type ServerProcess } from './helpers/processes'
 import { LONG, percentile, report, rng, seedFor, sleep } from './helpers/seed'
 
 /**
@@ -77,7 +77,7 @@ describe('crash (kill -9)', () => {
       const tokens = [review.token, ...authors.map((a) => a.token)]
       const acked: string[] = []
       const ackedCommands: string[] = []
-      let missing: string[] = []
+      let missing: string[]
 
       for (let trial = 0; trial < R2_TRIALS; trial++) {
         const clients = tokens.map((t) => new FaultClient(server.url, t))

@@ -46,6 +46,8 @@ export class FaultClient {
   faults: NetworkFaults | null = null
   /** Called right after an ok ack was recorded (R2 kills the server from here). */
   onAck?: () => void
+  /** ms after which a refusal that retrying can fix is retried with the same bytes; 0 = never. */
+  retryRefused = 200
   private held: Array<() => void> = []
   private rebuilding: Y.Doc | null = null
   private handshakes = 0
@@ -144,6 +146,9 @@ export class FaultClient {
         } else {
           this.refusals.push(ack.error)
           if (RESET_CODES.has(ack.error.code)) this.startRebuild()
+          // UNAVAILABLE, RATE_LIMITED: the app says "not saved" and sends the same bytes again.
+          else if (this.retryRefused)
+            setTimeout(() => this.socket.connected && this.send(msg, markers), this.retryRefused)
         }
       })
     this.outgoing(emit)
