@@ -120,6 +120,11 @@ async function receiveUpdate(room: Room, socket: AppSocket, update: Uint8Array):
   try {
     changes = room.applyUpdate(update, socket)
   } catch {
+    // Whatever the bytes changed before they failed is in the document now: save it and send it,
+    // or the stored document and the others would differ from the room's.
+    const partial = room.takePartial()
+    for (const change of partial.applied) socket.to(room.key).emit('yjs:sync', updateMessage(change))
+    if (partial.toSave.length > 0) await room.saveUpdates(partial.toSave)
     return fail('INVALID', 'The document update could not be applied.')
   }
   // Structs waiting for missing dependencies are not in the change event: keep the raw bytes.

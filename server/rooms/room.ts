@@ -106,9 +106,22 @@ export class Room {
     try {
       Y.applyUpdate(this.doc, update, origin)
       return this.captured
+    } catch (e) {
+      // Malformed bytes can throw half-way: what was applied until then stays in the document.
+      this.partial = this.captured
+      throw e
     } finally {
       this.captured = []
     }
+  }
+
+  /** Changes a failed apply left in the document (and any pending structs): to save and send (M1). */
+  private partial: Uint8Array[] = []
+  takePartial(): { applied: Uint8Array[]; toSave: Uint8Array[] } {
+    const applied = this.partial
+    this.partial = []
+    const pending = this.hasPending() ? [Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.doc))] : []
+    return { applied, toSave: [...applied, ...pending] }
   }
 
   /** The whole document as one update, encoded once for all joiners until the next change (P2). */
