@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../server/app'
-import { advance, sessionOf, waitForPhase, writeCard } from './critique.helpers'
+import { advance, cardOn, selectInDocument, sessionOf, waitForPhase, writeCard } from './critique.helpers'
 import {
   axeViolations,
   createReviewInPage,
@@ -71,7 +71,11 @@ describe('rounds, convergence and the decision in Chromium', () => {
     await editorOf(pat).locator('p', { hasText: 'No jargon' }).click()
     await pat.keyboard.press('End')
     await pat.keyboard.type(' Families plan a week of meals in five minutes.')
+    // Rewriting a card's passage marks the card on everyone's board [ANC].
+    await selectInDocument(pat, 'regulation')
+    await pat.keyboard.type('rules')
     await pat.getByTestId('save-status').filter({ hasText: 'All changes saved' }).waitFor()
+    await cardOn(eve, 'Which data leaves the EU?').getByText('Passage edited').waitFor()
 
     const message = await advance(pat, 'Start reading')
     expect(message).toMatch(/Round closes/)
