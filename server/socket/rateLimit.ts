@@ -34,7 +34,7 @@ export const DEFAULT_RATES: RateLimits = {
   updatesPerSec: 60,
   updateBurst: 240,
   commandsPerSec: 50,
-  commandBurst: 100,
+  commandBurst: 50,
   awarenessPerSec: 60,
   awarenessBurst: 120,
   refusalBurst: 100,
