@@ -35,9 +35,10 @@ describe('critique, discussion and triage in Chromium', () => {
   beforeAll(async () => {
     ;({ app, url } = await startServer())
     browser = await launchBrowser()
-    ;[pat, eve, lee] = await Promise.all(
-      [0, 1, 2].map(async () => (await newPage(browser, { bypassCSP: true })).page),
-    )
+    const open = async () => (await newPage(browser, { bypassCSP: true })).page
+    pat = await open()
+    eve = await open()
+    lee = await open()
     const links = await createReviewInPage(pat, url, 'Pantry Plan', 'Pat PM')
     await pat.getByRole('button', { name: 'Open the board' }).click()
     await joinInPage(eve, links.reviewer, 'Eve Eng', 'engineering')
