@@ -88,6 +88,11 @@ describe('convergence model', () => {
             tokens.push((await join(server.url, review.invites.author, `R${i}`)).token)
           const rand = rng(netSeed)
           const clients = tokens.map((t) => new FaultClient(server.url, t, { reconnect: true }))
+          const reasons: string[] = []
+          clients.forEach((c, i) => {
+            c.socket.on('disconnect', (r) => reasons.push(`${i}:${r}`))
+            c.socket.on('connect_error', (e) => reasons.push(`${i}:err:${e.message}`))
+          })
           await until(() => clients.every((c) => c.synced > 0), 10_000, 'first sync')
           for (const c of clients) {
             c.retryRefused = 0 // healing, not retries, must repair what the network broke
@@ -102,8 +107,11 @@ describe('convergence model', () => {
               else if (s.kind === 'delete') {
                 const t = clients[s.replica]!.doc.getText('t')
                 if (t.length > 0) t.delete(Math.floor(rand() * t.length), 1 + Math.floor(rand() * 3))
-              } else if (s.kind === 'partition') clients[s.replica]!.socket.io.engine?.close()
-              else if (s.kind === 'rejoin') clients[s.replica]!.resync()
+              } else if (s.kind === 'partition') {
+                // Only a live link can be cut (closing an engine mid-open leaves socket.io-client stuck).
+                const c = clients[s.replica]!
+                if (c.socket.connected) c.socket.io.engine.close()
+              } else if (s.kind === 'rejoin') clients[s.replica]!.resync()
               else if (s.kind === 'release') clients[s.replica]!.releaseHeld(rand)
               else if (s.kind === 'restart') {
                 restarts++
@@ -116,7 +124,13 @@ describe('convergence model', () => {
             // Heal: held messages go through late, the network turns reliable, everyone resyncs.
             for (const c of clients) c.releaseHeld(rand)
             for (const c of clients) c.faults = null
-            await until(() => clients.every((c) => c.socket.connected), 10_000, 'reconnect')
+            await until(() => clients.every((c) => c.socket.connected), 10_000, 'reconnect').catch(
+              (e: unknown) => {
+                throw new Error(
+                  `${String(e)} ${JSON.stringify(clients.map((c) => ({ connected: c.socket.connected, active: c.socket.active, reasons, closed: c.closedWith })))}`,
+                )
+              },
+            )
             await sleep(50)
             for (const c of clients) c.resync()
             const room = () => server.app.rooms.peek(review.reviewId)
