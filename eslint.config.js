@@ -6,7 +6,7 @@ import vue from 'eslint-plugin-vue'
 const boundary = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] })
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'bench/results', 'coverage'] },
+  { ignores: ['node_modules', 'dist', 'data', 'bench/results', 'coverage', '.tmp'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],

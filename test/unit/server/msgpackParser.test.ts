@@ -82,7 +82,9 @@ describe('msgpack parser', () => {
       data: ['yjs:sync', Buffer.from([0, 1, 2]), undefined, { options: { compress: true } }],
       id: 3,
     } as never)
-    const out = roundTrip({ type: 2, nsp: '/', data: [] }, undefined, { encode: () => frames as unknown as unknown[] })
+    const out = roundTrip({ type: 2, nsp: '/', data: [] }, undefined, {
+      encode: () => frames as unknown as unknown[],
+    })
     expect(out.data).toEqual([
       'yjs:sync',
       new Uint8Array([0, 1, 2]),
