@@ -6,13 +6,16 @@ import { ROOT, type Kind } from './lib/servers'
 import { environment, markdown, medians, table, writeDoc, type Runs } from './lib/report'
 import type { Ctx, Outcome } from './lib/scenario'
 import { scenarios } from './scenarios'
+import { withTimeout } from './lib/clients'
 
 /**
  * `npm run bench` — every scenario, ours and the reference interleaved A B A B, a JSON record
  * under bench/results/ and the table (printed, and written to docs/performance.md).
  * `npm run bench -- --quick` — a short smoke run: exits non-zero only on a crash or a
  * convergence failure, never on a figure.
- * Options: `--only P1,P3`, `--kinds ours,baseline`, `--runs 3` (median of runs), `--no-doc`.
+ * Options: `--only P1,P3`, `--kinds ours,baseline`, `--runs 3` (median of runs), `--no-doc`, `--doc`,
+ * `--profile` (CPU profiles of our server under bench/results/profiles; summarise them with
+ * `node --import tsx bench/profile.ts <file.cpuprofile>`).
  */
 
 const args = process.argv.slice(2)
@@ -35,6 +38,10 @@ if (hasTaskset() && !process.env.BENCH_CHILD) {
 }
 
 const quick = flag('quick')
+if (flag('profile')) {
+  process.env.BENCH_CPU_PROF = join(ROOT, 'bench/results/profiles')
+  mkdirSync(process.env.BENCH_CPU_PROF, { recursive: true })
+}
 const only = option('only')?.split(',')
 const kinds = (option('kinds')?.split(',') ?? ['ours', 'baseline']) as Kind[]
 const runsWanted = Number(option('runs') ?? 1)
@@ -74,7 +81,8 @@ async function runOnce(index: number): Promise<RunRecord> {
         log(`[run ${index + 1}] ${s.id} ${s.title} — ${kind}, rep ${rep + 1}/${reps}`)
         let outcome: Outcome
         try {
-          outcome = await s.run(kind, ctx)
+          // A hung scenario is a crash, not an endless run.
+          outcome = await withTimeout(s.run(kind, ctx), quick ? 120_000 : 900_000, `${s.id} ${kind}`)
         } catch (e) {
           const msg = `${s.id} ${kind}: ${(e as Error).stack ?? e}`
           record.errors.push(msg)
@@ -155,7 +163,7 @@ const body = [
 ].join('\n')
 console.log(`\n${body}`)
 console.log(`JSON record: ${jsonPath}`)
-if (!quick && !flag('no-doc') && kinds.length === 2) {
+if ((!quick || flag('doc')) && !flag('no-doc') && kinds.length === 2) {
   writeDoc(body)
   console.log('docs/performance.md updated')
 }

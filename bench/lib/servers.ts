@@ -53,6 +53,9 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
   const port = opts.port ?? (await freePort())
   const inspectPort = opts.inspect ? await freePort() : undefined
   const node = inspectPort ? [process.execPath, `--inspect=127.0.0.1:${inspectPort}`] : [process.execPath]
+  // `--profile`: V8 CPU profiles of our server, written when it exits (see bench/profile.ts).
+  if (kind === 'ours' && process.env.BENCH_CPU_PROF)
+    node.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`)
   const dataDir = opts.dataDir ?? freshDataDir()
   const url = `http://127.0.0.1:${port}`
   const env: NodeJS.ProcessEnv = {

@@ -31,7 +31,7 @@ export const writeAmplification: Scenario = {
         await sleep(1500) // let seeding's own writes land before counting
         const before = writers.reduce((n, w) => n + w.updateBytes, 0)
         const w0 = writeBytes(server.pid)
-        await openLoop(writers, 5, ctx.quick ? 3000 : 10_000)
+        await openLoop(writers, 5, ctx.quick ? 2000 : 10_000)
         await Promise.all(writers.map((w) => w.flush()))
         await sleep(1500) // the baseline writes asynchronously after its echo
         const written = writeBytes(server.pid) - w0

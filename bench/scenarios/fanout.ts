@@ -53,7 +53,7 @@ export async function fanoutRun(
     await loop
     const genCpu = cpu.fraction()
     const srvCpu = (cpuSeconds(server.pid) - srv0) / ((performance.now() - w0) / 1000)
-    await sleep(1000) // drain
+    await sleep(o.windowMs < 5000 ? 500 : 1000) // drain
     const conv = await checkConvergence(room.owner, full)
     const edits = writers * rate * (o.windowMs / 1000)
     const expected = edits * (o.n - 1)
@@ -87,7 +87,9 @@ export interface FanoutRaw {
   expected: number
 }
 
-const sizes = (quick: boolean) => (quick ? [10, 50] : [10, 100, 500])
+// BENCH_N=100 runs one size only (for profiling one case).
+const sizes = (quick: boolean) =>
+  process.env.BENCH_N ? [Number(process.env.BENCH_N)] : quick ? [10, 50] : [10, 100, 500]
 
 export const fanout: Scenario = {
   id: 'P3',
@@ -98,7 +100,7 @@ export const fanout: Scenario = {
     for (const n of sizes(ctx.quick)) {
       const r = await fanoutRun(
         kind,
-        { n, warmMs: ctx.quick ? 1000 : 2000, windowMs: ctx.quick ? 3000 : 10_000, label: `P3-n${n}` },
+        { n, warmMs: ctx.quick ? 500 : 2000, windowMs: ctx.quick ? 2000 : 10_000, label: `P3-n${n}` },
         ctx,
       )
       for (const [k, v] of Object.entries(r.metrics)) out.metrics[`${k}_n${n}`] = v

@@ -61,9 +61,10 @@ export const joinStorm: Scenario = {
     try {
       const big = await createRoom(server, 'p2-big')
       const other = await createRoom(server, 'p2-other')
-      await seed(big.owner, fixture(12, 1_400_000))
+      // Quick: a smaller document, so the smoke run stays short.
+      await seed(big.owner, ctx.quick ? fixture(11, 160_000) : fixture(12, 1_400_000))
       await seed(other.owner, fixture(13, 4000))
-      const n = ctx.quick ? 20 : 200
+      const n = ctx.quick ? 10 : 200
       const addrs = await pool(Array.from({ length: n }), 8, () => big.observer())
       const meters = { log: new EditLog(), visible: new Recorder() }
       const writers = await openFull(await pool(Array.from({ length: 5 }), 5, () => other.writer()), meters)
@@ -78,24 +79,30 @@ export const joinStorm: Scenario = {
       const cpu = new CpuMeter()
       const start = performance.now()
       meters.visible.openWindow(start, Number.POSITIVE_INFINITY)
-      const arrivals = await withTimeout(
+      // A storm that does not finish is a figure (the time limit), not a crash.
+      const limit = 90_000
+      const arrivals: number[] = []
+      const joiners: Observer[] = []
+      await withTimeout(
         Promise.all(
           addrs.map(async (a) => {
-            const o = new Observer(await connect(a, 60_000), null)
-            const t = await o.synced
+            const o = new Observer(await connect(a, limit), null)
+            joiners.push(o)
+            arrivals.push((await o.synced) - start)
             o.close()
-            return t - start
           }),
         ),
-        60_000,
+        limit,
         'join storm',
-      )
+      ).catch(() => undefined)
+      closeAll(joiners)
+      const finished = arrivals.length === n
       const genCpu = cpu.fraction()
       meters.visible.to = performance.now()
       stop.stopped = true
       await loop
       await sleep(500)
-      const s = summarize(arrivals)
+      const s = finished ? summarize(arrivals) : { max: limit, p50: Number.NaN }
       const v = meters.visible.summary()
       const conv = [await checkConvergence(big.owner, []), await checkConvergence(other.owner, writers)]
       closeAll(watchers)
@@ -108,6 +115,7 @@ export const joinStorm: Scenario = {
           gen_cpu: round(genCpu, 3),
         },
         invalid: cpuCheck(genCpu),
+        notes: finished ? [] : [`only ${arrivals.length} of ${n} joiners synced within ${limit / 1000} s`],
         convergence: conv,
       }
     } finally {

@@ -22,7 +22,7 @@ interface Mem {
 }
 
 const settle = async (server: ServerHandle): Promise<Mem> => {
-  await sleep(1000)
+  await sleep(300)
   const heap = await heapAfterGc(server)
   return { rss: rssBytes(server.pid), heap }
 }
@@ -35,9 +35,9 @@ export const memory: Scenario = {
   title: 'memory per idle connection, idle small room, loaded 160 KB document',
   reps: () => 1,
   async run(kind, ctx) {
-    const conns = ctx.quick ? 50 : 1000
-    const rooms = ctx.quick ? 20 : 200
-    const docs = ctx.quick ? 2 : 10
+    const conns = ctx.quick ? 20 : 1000
+    const rooms = ctx.quick ? 10 : 200
+    const docs = ctx.quick ? 1 : 10
     const server = await startServer(kind, { label: 'P7', inspect: true })
     const keep: { close(): void }[] = []
     try {
