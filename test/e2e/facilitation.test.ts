@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../server/app'
+import { advance, cardOn, waitForPhase } from './critique.helpers'
 import { createReviewInPage, editorOf, joinInPage, launchBrowser, newPage, startServer } from './harness'
 
 const participantIdOf = (page: Page) =>
@@ -84,6 +85,19 @@ describe('facilitation in Chromium', () => {
     expect(await note.locator('blockquote').innerText()).toContain('Subheadline')
     await fac.page.waitForTimeout(300)
     expect(await fac.page.getByTestId('note').count()).toBe(0)
+
+    // In critique the note is listed once, where it can become a card [NT4].
+    await advance(fac.page, 'Start critique')
+    await waitForPhase(rev.page, 'critique')
+    const listed = rev.page.getByTestId('note').filter({ hasText: 'Is the subheadline too long?' })
+    await rev.page.getByTestId('notes-to-cards').waitFor()
+    expect(await listed.count()).toBe(1)
+    expect(await rev.page.getByTestId('notes-panel').count()).toBe(0)
+    await listed.getByRole('button', { name: 'Make it a card' }).click()
+    await cardOn(rev.page, 'Is the subheadline too long?')
+      .locator('.quote', { hasText: 'Subheadline' })
+      .waitFor()
+    await rev.page.getByTestId('notes-to-cards').waitFor({ state: 'detached' })
 
     // Rotating the reviewer link gives a new address.
     await fac.page.locator('summary', { hasText: 'Invite links' }).click()
