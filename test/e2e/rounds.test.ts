@@ -84,13 +84,23 @@ describe('rounds, convergence and the decision in Chromium', () => {
       await p.getByText('Round 2', { exact: true }).waitFor()
       const changes = p.getByTestId('what-changed')
       await changes.getByText('What changed since round 1').waitFor()
-      await changes.locator('ins', { hasText: 'Families plan a week of meals' }).waitFor()
+      // Marked in the document itself: the added sentence highlighted, the replaced word struck through.
+      await editorOf(p).locator('ins.diff-ins', { hasText: 'Families plan a week of meals' }).waitFor()
+      await editorOf(p).locator('del.diff-del', { hasText: 'regulation' }).waitFor()
+      await editorOf(p).locator('ins.diff-ins', { hasText: 'rules' }).waitFor()
     }
     // Togglable.
-    await eve.getByTestId('what-changed').getByRole('button', { name: 'Hide changes' }).click()
-    expect(await eve.getByTestId('what-changed').locator('ins').count()).toBe(0)
-    await eve.getByTestId('what-changed').getByRole('button', { name: 'Show changes' }).click()
+    const toggle = eve.getByLabel('Show changes since round 1')
+    await toggle.uncheck()
+    await expect.poll(() => editorOf(eve).locator('ins.diff-ins, del.diff-del').count()).toBe(0)
+    await toggle.check()
+    await editorOf(eve).locator('ins.diff-ins', { hasText: 'Families plan' }).waitFor()
+    // The per-section summary, one click away.
+    const changes = eve.getByTestId('what-changed')
+    await changes.getByRole('button', { name: 'Summary per section' }).click()
+    await changes.locator('ins', { hasText: 'Families plan a week of meals' }).waitFor()
     await screenshot(eve, 'rounds-what-changed')
+    await changes.getByRole('button', { name: 'Hide summary' }).click()
 
     // Round 1's statistics in the history and the chart, for everyone.
     for (const p of everyone()) {

@@ -34,6 +34,14 @@ export function setSelection(info: SelectionInfo | null) {
   selection.value = info
 }
 
+/** Scrolls the document to the first heading that reads `heading`. */
+export function scrollToSection(heading: string) {
+  const el = [...(root.value?.querySelectorAll('h1, h2, h3, h4, h5, h6') ?? [])].find(
+    (h) => h.textContent?.trim() === heading.trim(),
+  )
+  el?.scrollIntoView({ block: 'start', behavior: 'smooth' })
+}
+
 export function useEditorBridge() {
   return { editor, root, selection }
 }
