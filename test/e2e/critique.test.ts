@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { App } from '../../server/app'
-import { advance, cardOn, waitForPhase, writeCard } from './critique.helpers'
+import { advance, cardOn, selectInDocument, waitForPhase, writeCard } from './critique.helpers'
 import {
   axeViolations,
   createReviewInPage,
@@ -18,6 +18,14 @@ import {
  * Lee, legal) go through blind critique, the reveal, discussion and triage. The steps build on
  * each other, so the tests run in order on one review.
  */
+/** The passage each anchored card quotes, to find its highlight in the document. */
+const QUOTES: Record<string, string> = {
+  'Eve: the solution names no customer.': 'No jargon, no feature list',
+  'Eve: onboarding steps are missing.': 'how they start',
+  'Lee: which data leaves the EU?': 'Privacy, regulation, contracts',
+  'Lee: onboarding is thin too.': 'Who could copy it',
+}
+
 describe('critique, discussion and triage in Chromium', () => {
   let app: App
   let url: string
@@ -54,11 +62,15 @@ describe('critique, discussion and triage in Chromium', () => {
   })
 
   it('[CD1] [CV1] [CV5] reviewers write anchored cards in blind critique and see only their own', async () => {
-    await writeCard(eve, {
-      quote: 'No jargon, no feature list',
-      body: 'Eve: the solution names no customer.',
-      severity: 'Structural',
-    })
+    // A mouse selection offers a floating "Add card" beside it; the form opens on that passage.
+    await selectInDocument(eve, 'No jargon, no feature list')
+    await eve.getByTestId('selection-card-button').click()
+    const eveForm = eve.getByTestId('card-composer')
+    await eveForm.locator('blockquote', { hasText: 'No jargon, no feature list' }).waitFor()
+    await eveForm.getByLabel('Critique').fill('Eve: the solution names no customer.')
+    await eveForm.getByRole('button', { name: 'Add card', exact: true }).click()
+    await eveForm.getByRole('button', { name: 'General card' }).waitFor()
+    expect(await eve.getByTestId('selection-card-button').count()).toBe(0)
     await writeCard(eve, {
       quote: 'how they start',
       body: 'Eve: onboarding steps are missing.',
@@ -66,12 +78,30 @@ describe('critique, discussion and triage in Chromium', () => {
       kind: 'Suggestion',
     })
     await writeCard(eve, { body: 'Eve: what does it cost to run?', severity: 'Minor', kind: 'Question' })
-    await writeCard(lee, {
-      quote: 'Privacy, regulation, contracts',
-      body: 'Lee: which data leaves the EU?',
-      severity: 'Fatal',
-      kind: 'Question',
-    })
+    // From the keyboard alone: the read-only document cannot be selected, so the passage is quoted.
+    const leeForm = lee.getByTestId('card-composer')
+    await leeForm.getByRole('button', { name: 'General card' }).focus()
+    await lee.keyboard.press('Enter')
+    await expect.poll(() => lee.evaluate(() => document.activeElement?.id)).toBe('new-card-quote')
+    await lee.keyboard.type('privacy,  regulation, contractz')
+    await leeForm
+      .getByTestId('quote-status')
+      .getByText(/Not found in the document/)
+      .waitFor()
+    expect(await leeForm.getByRole('button', { name: 'Add card', exact: true }).isDisabled()).toBe(true)
+    await lee.keyboard.press('Backspace')
+    await lee.keyboard.type('s')
+    await leeForm
+      .getByTestId('quote-status')
+      .getByText(/Found in “What are the legal and compliance risks\?”/)
+      .waitFor()
+    await leeForm.getByText('Fatal', { exact: true }).click()
+    await leeForm.getByLabel('Kind').selectOption({ label: 'Question' })
+    await leeForm.getByLabel('Critique').fill('Lee: which data leaves the EU?')
+    await leeForm.getByRole('button', { name: 'Add card', exact: true }).click()
+    await cardOn(lee, 'Lee: which data leaves the EU?')
+      .locator('.quote', { hasText: 'Privacy, regulation, contracts' })
+      .waitFor()
     await writeCard(lee, {
       quote: 'Who could copy it',
       body: 'Lee: onboarding is thin too.',
@@ -186,6 +216,26 @@ describe('critique, discussion and triage in Chromium', () => {
     for (const [cardBody, label] of Object.entries(done)) {
       await cardOn(eve, cardBody).getByTestId('disposition').filter({ hasText: label }).waitFor()
     }
+    // In the document, set-aside cards fade back; accepted and answered ones read differently.
+    const look: Record<string, string> = {
+      Accepted: 'is-accepted',
+      Rejected: 'is-dimmed',
+      Duplicate: 'is-dimmed',
+      'Answered in FAQ': 'is-answered',
+      Deferred: 'sev-',
+    }
+    for (const [cardBody, label] of Object.entries(done)) {
+      const quote = QUOTES[cardBody]
+      if (!quote) continue
+      const mark = eve.locator(`.prfaq-doc .card-mark[class*="${look[label]}"]`, { hasText: quote })
+      await mark.first().waitFor()
+    }
+    const dimmed = Object.values(done).filter((l) => l === 'Rejected' || l === 'Duplicate')
+    const dimmedAnchored = Object.entries(done).filter(
+      ([b, l]) => QUOTES[b] && (l === 'Rejected' || l === 'Duplicate'),
+    ).length
+    expect(dimmed.length).toBe(2)
+    await expect.poll(() => eve.locator('.prfaq-doc .card-mark.is-dimmed').count()).toBe(dimmedAnchored)
     await screenshot(pat, 'triage-done')
   })
 

@@ -4,7 +4,7 @@ import { Decoration, DecorationSet, type EditorView } from '@tiptap/pm/view'
 import { relativePositionToAbsolutePosition, ySyncPluginKey } from '@tiptap/y-tiptap'
 import type * as Y from 'yjs'
 import { decodeRelPos, resolveAnchor } from '../../../shared/doc/anchors'
-import type { Anchor, Severity } from '../../../shared/domain/types'
+import type { Anchor, Disposition, Severity } from '../../../shared/domain/types'
 
 /**
  * Card highlights in the document, as ProseMirror decorations (never marks: highlights are a view
@@ -15,6 +15,26 @@ export interface HighlightCard {
   id: string
   anchor: Anchor
   severity: Severity
+  disposition?: Disposition
+}
+
+/**
+ * How a triaged card's passage reads in the document: rejected and duplicate cards fade back,
+ * accepted and answered ones show that they were taken up; deferred and untriaged stay by severity.
+ */
+const TRIAGE_CLASS: Record<Disposition, string> = {
+  rejected: ' is-dimmed',
+  duplicate: ' is-dimmed',
+  accepted: ' is-accepted',
+  answered: ' is-answered',
+  deferred: '',
+}
+const TRIAGE_TITLE: Record<Disposition, string> = {
+  rejected: 'rejected',
+  duplicate: 'duplicate',
+  accepted: 'accepted',
+  answered: 'answered in the FAQ',
+  deferred: 'deferred',
 }
 
 interface HighlightState {
@@ -115,8 +135,17 @@ export function refreshHighlights(view: EditorView, cards: HighlightCard[], acti
   for (const card of cards) {
     const r = passageRange(view.state, card.anchor)
     if (!r) continue
-    const cls = `card-mark sev-${card.severity}${card.id === activeId ? ' is-active' : ''}`
-    decos.push(Decoration.inline(r.from, r.to, { class: cls, 'data-card-id': card.id }))
+    const triage = card.disposition ? TRIAGE_CLASS[card.disposition] : ''
+    const cls = `card-mark sev-${card.severity}${triage}${card.id === activeId ? ' is-active' : ''}`
+    const title = `${card.severity} card${card.disposition ? `, ${TRIAGE_TITLE[card.disposition]}` : ''}`
+    decos.push(
+      Decoration.inline(r.from, r.to, {
+        class: cls,
+        'data-card-id': card.id,
+        title: title[0]!.toUpperCase() + title.slice(1),
+        ...(card.disposition ? { 'data-disposition': card.disposition } : {}),
+      }),
+    )
   }
   const meta: Meta = { marks: DecorationSet.create(view.state.doc, decos) }
   view.dispatch(view.state.tr.setMeta(cardHighlightKey, meta).setMeta('addToHistory', false))

@@ -18,11 +18,18 @@ export function useReviewExtras(handle: Ref<DocHandle>, reviewId: string, token:
   const highlightCards = computed(() =>
     cards.value
       .filter((c): c is typeof c & { anchor: Anchor } => !!c.anchor)
-      .map((c) => ({ id: c.id, anchor: c.anchor, severity: c.severity as Severity })),
+      .map((c) => ({
+        id: c.id,
+        anchor: c.anchor,
+        severity: c.severity as Severity,
+        ...(c.triage ? { disposition: c.triage.disposition } : {}),
+      })),
   )
   useCardHighlights(highlightCards)
   const rounds = useRoundDocuments(reviewId, token)
-  return { ...live, loadRound: rounds.roundDocument, reviewId, token }
+  /** The live Y.Doc, for anchoring a typed quote; raw, read when needed, never kept in reactive state. */
+  const doc = () => handle.value.doc
+  return { ...live, loadRound: rounds.roundDocument, reviewId, token, doc }
 }
 
 export type ReviewExtras = ReturnType<typeof useReviewExtras>

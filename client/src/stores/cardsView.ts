@@ -21,6 +21,8 @@ export const useCardsViewStore = defineStore('cardsView', () => {
   /** Bumped per request, so asking for the same passage twice flashes it twice. */
   const passageRequest = ref<{ cardId: string; n: number } | null>(null)
   let n = 0
+  /** Bumped by the floating "Add card" button beside a selection; the card form opens on it. */
+  const composeRequest = ref(0)
 
   /** Opens a card on the board (from a highlight in the document) and scrolls it into view. */
   function openCard(cardId: string | null) {
@@ -39,9 +41,22 @@ export const useCardsViewStore = defineStore('cardsView', () => {
     passageRequest.value = { cardId, n: ++n }
   }
 
+  function composeOnSelection() {
+    composeRequest.value++
+  }
+
   function resetFilters() {
     filters.value = { severity: '', kind: '', status: '', section: '' }
   }
 
-  return { openCardId, filters, passageRequest, openCard, showPassage, resetFilters }
+  return {
+    openCardId,
+    filters,
+    passageRequest,
+    composeRequest,
+    openCard,
+    showPassage,
+    composeOnSelection,
+    resetFilters,
+  }
 })
