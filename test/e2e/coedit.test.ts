@@ -82,11 +82,28 @@ describe('co-editing in Chromium', () => {
         '# Pantry Plan cuts food waste\n\n## The problem\n\nFamilies throw away a third of their food.\n',
       ),
     })
-    expect(await page.getByLabel('Or paste Markdown').inputValue()).toContain('# Pantry Plan')
+    // The file is read asynchronously.
+    await expect.poll(() => page.getByLabel('Or paste Markdown').inputValue()).toContain('# Pantry Plan')
     await page.getByRole('button', { name: 'Create review' }).click()
     await page.getByRole('button', { name: 'Open the board' }).click()
     await page.locator('.prfaq-doc h1', { hasText: 'Pantry Plan cuts food waste' }).waitFor()
     expect(await editorOf(page).innerText()).toContain('Families throw away a third of their food.')
+    await context.close()
+  })
+
+  it('a newcomer tries an example PR/FAQ and sees the board with a real document in it', async () => {
+    const { context, page } = await newPage(browser)
+    await page.goto(url)
+    await page.getByLabel('Your name').fill('Nia Newcomer')
+    await page.getByLabel('Try an example PR/FAQ').check()
+    await page.getByLabel(/Insight Hub/).check()
+    expect(await page.getByLabel('Review title').inputValue()).toBe('Insight Hub PR/FAQ')
+    await page.getByRole('button', { name: 'Create review' }).click()
+    await page.getByRole('button', { name: 'Open the board' }).click()
+    await page.locator('.prfaq-doc h1', { hasText: 'Insight Hub' }).waitFor()
+    expect(await editorOf(page).innerText()).toContain('leverages cutting-edge machine learning')
+    // The weak example gives the checks something to say.
+    await page.getByTestId('checks-panel').getByTestId('check').first().waitFor()
     await context.close()
   })
 })
