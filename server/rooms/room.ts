@@ -3,9 +3,9 @@ import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import type { StoredEvent } from '../../shared/domain/events'
 import { evolve, initialState } from '../../shared/domain/evolve'
-import { project } from '../../shared/domain/projection'
+import { participantView, project } from '../../shared/domain/projection'
 import type { ReviewState } from '../../shared/domain/types'
-import type { BoardState } from '../../shared/protocol/board'
+import type { BoardState, ParticipantView } from '../../shared/protocol/board'
 import { diffBoard } from '../../shared/protocol/patch'
 import type { AppSocket } from '../socket/types'
 import type { RoomDeps } from './deps'
@@ -196,9 +196,7 @@ export class Room {
   }
 
   online(): Set<string> {
-    const ids = new Set<string>()
-    for (const s of this.sockets.values()) ids.add(s.data.participantId)
-    return ids
+    return new Set(this.onlineCount.keys())
   }
 
   idle(): boolean {
@@ -241,17 +239,85 @@ export class Room {
   }
 
   attach(socket: AppSocket): void {
-    const wasOnline = this.online().has(socket.data.participantId)
+    const pid = socket.data.participantId
+    const wasOnline = this.isOnline(pid)
     this.sockets.set(socket.id, socket)
+    this.countOnline(pid, +1)
     void socket.join(this.key)
     this.sendState(socket)
-    if (!wasOnline) this.publish('presence.changed', this.deps.clock())
+    if (!wasOnline) this.presenceChanged(pid)
   }
 
   detach(socket: AppSocket): void {
     if (!this.sockets.delete(socket.id)) return
     this.views.delete(socket.id)
-    if (!this.online().has(socket.data.participantId)) this.publish('presence.changed', this.deps.clock())
+    const pid = socket.data.participantId
+    this.countOnline(pid, -1)
+    if (!this.isOnline(pid)) this.presenceChanged(pid)
+  }
+
+  /** Open sockets per participant: "online" without walking every socket on each join (P3). */
+  private readonly onlineCount = new Map<string, number>()
+  private isOnline(pid: string): boolean {
+    return (this.onlineCount.get(pid) ?? 0) > 0
+  }
+  private countOnline(pid: string, delta: number): void {
+    const n = (this.onlineCount.get(pid) ?? 0) + delta
+    if (n > 0) this.onlineCount.set(pid, n)
+    else this.onlineCount.delete(pid)
+  }
+
+  /** Participants whose online flag changed this tick: sent as one patch to the room. */
+  private presenceDirty = new Set<string>()
+  private presenceScheduled = false
+  private presenceChanged(pid: string): void {
+    this.presenceDirty.add(pid)
+    if (this.presenceScheduled) return
+    this.presenceScheduled = true
+    setImmediate(() => this.flushPresence())
+  }
+
+  /**
+   * Presence is public: everyone sees the same participant list, so one small patch holding
+   * only the changed participants goes to the whole room in one broadcast (one encoding),
+   * instead of re-projecting and diffing the board for every socket (O(N²) per filling room).
+   * Each socket's cached projection gets the same entries, so its next diff stays exact.
+   */
+  private flushPresence(): void {
+    this.presenceScheduled = false
+    const changed = this.presenceDirty
+    this.presenceDirty = new Set()
+    if (this.destroyed || changed.size === 0 || this.sockets.size === 0) return
+    const online = this.online()
+    const order = Object.keys(this.state.participants)
+    const views: ParticipantView[] = []
+    const index = new Map<number, ParticipantView>()
+    for (const pid of changed) {
+      const i = order.indexOf(pid)
+      if (i < 0) continue
+      const view = participantView(this.state, pid, online)
+      views.push(view)
+      index.set(i, view)
+    }
+    if (views.length === 0) return
+    const stale: string[] = []
+    for (const [sid, cached] of this.views) {
+      for (const [i, view] of index) {
+        if (cached.participants[i]?.id === view.id) cached.participants[i] = view
+        else stale.push(sid) // out of step (should not happen): sent in full below
+      }
+      if (changed.has(cached.me.id)) cached.me = participantView(this.state, cached.me.id, online)
+    }
+    for (const sid of new Set(stale)) {
+      const socket = this.sockets.get(sid)
+      if (socket) this.sendState(socket)
+    }
+    this.deps.nsp.to(this.key).emit('board:event', {
+      seq: this.state.seq,
+      type: 'presence.changed',
+      at: this.deps.clock(),
+      patch: { participants: views },
+    })
   }
 
   /** Releases everything: listeners, the awareness timer, the document. */

@@ -1,16 +1,18 @@
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
+import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { StoredEvent } from '../../shared/domain/events'
 import type { InviteRole } from '../../shared/domain/types'
-import { foldUpdates } from './compaction'
-import { GroupCommit } from './groupCommit'
-import { SCHEMA } from './sqliteSchema'
+import { migrate } from './sqliteSchema'
+import { SQLITE_WORKER_SOURCE } from './sqliteWorkerSource'
 import {
   DEFAULT_COMPACTION,
   StoreError,
   type CompactionPolicy,
   type Store,
+  type StoreErrorCode,
   type StoreMetrics,
   type WriteSet,
 } from './types'
@@ -25,12 +27,17 @@ export interface SqliteOptions {
 /** Thrown when DATA_DIR cannot hold the database; main prints it and stops. */
 export class DataDirError extends Error {}
 
-function openDatabase(dataDir: string): Database.Database {
-  const dir = path.resolve(dataDir)
+/** Page size of a new database: small commits write small WAL frames (P9). */
+const PAGE_SIZE = 1024
+/** A log longer than this is folded into its snapshot (in the writer thread) before a room loads it. */
+const LOAD_FOLD_ROWS = 200
+
+function openDatabase(file: string): Database.Database {
+  const dir = path.dirname(file)
   try {
     fs.mkdirSync(dir, { recursive: true })
     fs.accessSync(dir, fs.constants.W_OK)
-    return new Database(path.join(dir, 'prfaq.sqlite'))
+    return new Database(file)
   } catch (e) {
     throw new DataDirError(
       `DATA_DIR ${dir} cannot be written (${(e as Error).message}). Set DATA_DIR to a writable folder.`,
@@ -38,146 +45,204 @@ function openDatabase(dataDir: string): Database.Database {
   }
 }
 
-const toBytes = (b: Buffer): Uint8Array => {
-  const out = new Uint8Array(b.byteLength)
-  out.set(b)
-  return out
-}
+const toBytes = (b: Uint8Array): Uint8Array =>
+  b instanceof Buffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice() : b
 
-/** SQLite (better-sqlite3, WAL) in DATA_DIR: the embedded default (DESIGN §5). */
+type Failure = { code: StoreErrorCode; message: string }
+type WriteMsg = { kind: 'write'; reviewId: string; set: WriteSet } | { kind: 'compact'; reviewId: string }
+interface Pending {
+  msg: WriteMsg
+  resolve: () => void
+  reject: (e: unknown) => void
+}
+type FromWorker =
+  | { type: 'done'; id: number; results?: Array<Failure | null>; commits?: number; failed?: Failure }
+  | { type: 'compacted'; commits: number }
+  | { type: 'loaded'; id: number; parts?: Uint8Array[]; commits: number; failed?: Failure }
+  | { type: 'closed' }
+
+/**
+ * SQLite (better-sqlite3, WAL) in DATA_DIR: the embedded default (DESIGN §5).
+ *
+ * Writes go to a worker thread that owns the writing connection, so the event loop never waits
+ * on a commit's fsync: it keeps relaying while the disk works. Group commit: writes queued while
+ * a batch is being committed are sent together as the next batch, ONE transaction with each
+ * write in its own savepoint (a refused write does not sink the others). A write's promise
+ * settles only after its transaction committed — the server acknowledges after that.
+ * Reads use a second connection on the main thread (WAL: they see every committed write).
+ */
 export function createSqliteStore(options: SqliteOptions): Store {
   const policy = options.compaction ?? DEFAULT_COMPACTION
-  const db = openDatabase(options.dataDir)
+  const file = path.join(path.resolve(options.dataDir), 'prfaq.sqlite')
+  const db = openDatabase(file)
+  db.pragma('busy_timeout = 5000')
+  db.pragma(`page_size = ${PAGE_SIZE}`) // only takes effect on a new, empty database
   db.pragma('journal_mode = WAL')
-  db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`)
-  db.exec(SCHEMA)
+  migrate(db)
 
   const q = {
-    insertReview: db.prepare('INSERT INTO reviews (id, title, created_at) VALUES (?, ?, ?)'),
-    reviewExists: db.prepare('SELECT 1 FROM reviews WHERE id = ?').pluck(),
     getReview: db.prepare('SELECT id, title, created_at AS createdAt FROM reviews WHERE id = ?'),
-    insertEvent: db.prepare('INSERT INTO events (review_id, seq, body) VALUES (?, ?, ?)'),
     loadEvents: db.prepare('SELECT body FROM events WHERE review_id = ? ORDER BY seq').pluck(),
-    insertUpdate: db.prepare('INSERT INTO updates (review_id, data) VALUES (?, ?)'),
-    loadUpdates: db.prepare('SELECT id, data FROM updates WHERE review_id = ? ORDER BY id'),
-    updateStats: db.prepare(
-      'SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS bytes FROM updates WHERE review_id = ?',
-    ),
-    deleteUpdates: db.prepare('DELETE FROM updates WHERE review_id = ? AND id <= ?'),
-    getSnapshot: db.prepare('SELECT data FROM snapshots WHERE review_id = ?').pluck(),
-    putSnapshot: db.prepare(
-      'INSERT INTO snapshots (review_id, data) VALUES (?, ?) ON CONFLICT(review_id) DO UPDATE SET data = excluded.data',
-    ),
-    insertToken: db.prepare('INSERT INTO tokens (hash, review_id, participant_id) VALUES (?, ?, ?)'),
-    revokeTokens: db.prepare('DELETE FROM tokens WHERE review_id = ? AND participant_id = ?'),
     findToken: db.prepare(
       'SELECT review_id AS reviewId, participant_id AS participantId FROM tokens WHERE hash = ?',
     ),
-    deleteInvite: db.prepare('DELETE FROM invites WHERE review_id = ? AND role = ?'),
-    insertInvite: db.prepare('INSERT INTO invites (hash, review_id, role) VALUES (?, ?, ?)'),
     findInvite: db.prepare('SELECT review_id AS reviewId, role FROM invites WHERE hash = ?'),
-    putRound: db.prepare(
-      'INSERT INTO round_snapshots (review_id, round, data) VALUES (?, ?, ?) ON CONFLICT(review_id, round) DO UPDATE SET data = excluded.data',
-    ),
     getRound: db.prepare('SELECT data FROM round_snapshots WHERE review_id = ? AND round = ?').pluck(),
   }
 
-  /** Update rows and bytes per review since its last compaction, counted from the first write. */
-  const logSize = new Map<string, { rows: number; bytes: number }>()
-  const dirty = new Set<string>()
-  const sizeOf = (id: string) => {
-    let s = logSize.get(id)
-    if (!s) {
-      const row = q.updateStats.get(id) as { n: number; bytes: number }
-      s = { rows: row.n, bytes: row.bytes }
-      logSize.set(id, s)
-    }
-    return s
+  const require = createRequire(import.meta.url)
+  const workerData = {
+    sqlitePath: require.resolve('better-sqlite3'),
+    yjsPath: require.resolve('yjs'),
+    file,
+    synchronous: options.synchronous ?? 'FULL',
+    policy,
+    loadFoldRows: LOAD_FOLD_ROWS,
   }
 
-  /** Loads the snapshot and the log into one Y.Doc, writes one snapshot, deletes those rows. */
-  const compactNow = (id: string): void => {
-    const rows = q.loadUpdates.all(id) as { id: number; data: Buffer }[]
-    if (rows.length === 0) return
-    const snapshot = q.getSnapshot.get(id) as Buffer | undefined
-    const parts = [...(snapshot ? [snapshot] : []), ...rows.map((r) => r.data)]
-    q.putSnapshot.run(id, foldUpdates(parts))
-    q.deleteUpdates.run(id, rows[rows.length - 1]!.id)
-    logSize.set(id, { rows: 0, bytes: 0 })
+  const metrics: StoreMetrics = { commits: 0 }
+  let queue: Pending[] = []
+  let inFlight: { id: number; batch: Pending[] } | null = null
+  let scheduled = false
+  let closing: Promise<void> | null = null
+  let nextId = 1
+  const loads = new Map<number, { resolve: (parts: Uint8Array[]) => void; reject: (e: unknown) => void }>()
+  let onClosed: (() => void) | null = null
+  /** Called whenever a batch settled (close waits on them). */
+  let settled: Array<() => void> = []
+  const wake = () => {
+    const w = settled
+    settled = []
+    for (const f of w) f()
   }
 
-  const apply = (reviewId: string, set: WriteSet): void => {
-    if (set.review) q.insertReview.run(reviewId, set.review.title, set.review.createdAt)
-    else if (!q.reviewExists.get(reviewId))
-      throw new StoreError('NOT_FOUND', `Review ${reviewId} does not exist.`)
-    for (const e of set.events ?? []) q.insertEvent.run(reviewId, e.seq, JSON.stringify(e))
-    if (set.updates?.length) {
-      const size = sizeOf(reviewId)
-      for (const u of set.updates) {
-        q.insertUpdate.run(reviewId, u)
-        size.rows++
-        size.bytes += u.byteLength
+  let worker: Worker | null = null
+  const busy = () => inFlight !== null || loads.size > 0
+  /** The worker keeps the process alive only while it owes an answer. */
+  const refresh = () => (busy() || closing ? worker?.ref() : worker?.unref())
+
+  const startWorker = (): Worker => {
+    const w = new Worker(SQLITE_WORKER_SOURCE, { eval: true, workerData })
+    w.on('message', (m: FromWorker) => onMessage(m))
+    w.on('error', (e) => lost(w, e))
+    w.on('exit', (code) => lost(w, new Error(`the SQLite writer stopped (exit ${code})`)))
+    return w
+  }
+
+  /** The writer thread died: everything it owed fails (never a false ack); the next write starts a new one. */
+  const lost = (w: Worker, e: unknown) => {
+    if (worker !== w) return
+    worker = null
+    const error = new StoreError('UNAVAILABLE', `The write was not saved: ${(e as Error).message}`)
+    if (inFlight) for (const p of inFlight.batch) p.reject(error)
+    inFlight = null
+    for (const l of loads.values()) l.reject(error)
+    loads.clear()
+    onClosed?.()
+    wake()
+    if (queue.length > 0) schedule()
+  }
+
+  const onMessage = (m: FromWorker): void => {
+    if (m.type === 'compacted') metrics.commits += m.commits
+    else if (m.type === 'closed') onClosed?.()
+    else if (m.type === 'loaded') {
+      const l = loads.get(m.id)
+      loads.delete(m.id)
+      metrics.commits += m.commits
+      if (m.failed) l?.reject(new StoreError(m.failed.code, m.failed.message))
+      else l?.resolve((m.parts ?? []).map(toBytes))
+    } else if (m.type === 'done' && inFlight?.id === m.id) {
+      const { batch } = inFlight
+      inFlight = null
+      if (m.failed) {
+        const error = new StoreError(m.failed.code, m.failed.message)
+        for (const p of batch) p.reject(error)
+      } else {
+        metrics.commits += m.commits ?? 1
+        batch.forEach((p, i) => {
+          const f = m.results?.[i]
+          if (f) p.reject(new StoreError(f.code, f.message))
+          else p.resolve()
+        })
       }
-      dirty.add(reviewId)
+      // What arrived during that commit is the next batch, sent at once.
+      if (queue.length > 0) send()
+      wake()
     }
-    for (const p of set.revokeTokensOf ?? []) q.revokeTokens.run(reviewId, p)
-    for (const t of set.tokens ?? []) q.insertToken.run(t.hash, reviewId, t.participantId)
-    for (const i of set.invites ?? []) {
-      q.deleteInvite.run(reviewId, i.role)
-      q.insertInvite.run(i.hash, reviewId, i.role)
+    refresh()
+  }
+
+  const send = () => {
+    scheduled = false
+    if (inFlight || queue.length === 0) return
+    worker ??= startWorker()
+    const batch = queue
+    queue = []
+    inFlight = { id: nextId++, batch }
+    try {
+      worker.postMessage({ type: 'batch', id: inFlight.id, writes: batch.map((p) => p.msg) })
+    } catch (e) {
+      inFlight = null
+      const error = new StoreError('UNAVAILABLE', `The write was not saved: ${(e as Error).message}`)
+      for (const p of batch) p.reject(error)
     }
-    if (set.roundSnapshot) q.putRound.run(reviewId, set.roundSnapshot.round, set.roundSnapshot.state)
+    refresh()
   }
 
-  const asStoreError = (e: unknown): StoreError => {
-    if (e instanceof StoreError) return e
-    const code = (e as { code?: string }).code ?? ''
-    if (code.startsWith('SQLITE_CONSTRAINT'))
-      return new StoreError('CONFLICT', `The write conflicts with stored data: ${(e as Error).message}`)
-    return new StoreError('UNAVAILABLE', `The write was not saved: ${(e as Error).message}`)
+  /** Writes issued in the same turn of the event loop go out together. */
+  const schedule = () => {
+    if (scheduled || inFlight) return
+    scheduled = true
+    setImmediate(send)
   }
 
-  const savepoint = db.transaction((op: () => void) => op())
-  const group = new GroupCommit(
-    (body) => db.transaction(body)(),
-    (op) => {
-      try {
-        savepoint(op)
-      } catch (e) {
-        throw asStoreError(e)
+  const enqueue = (msg: WriteMsg): Promise<void> => {
+    if (closing) return Promise.reject(new StoreError('UNAVAILABLE', 'The store is closed.'))
+    return new Promise((resolve, reject) => {
+      queue.push({ msg, resolve, reject })
+      schedule()
+    })
+  }
+
+  const loadDocument = (reviewId: string): Promise<Uint8Array[]> => {
+    if (closing) return Promise.reject(new StoreError('UNAVAILABLE', 'The store is closed.'))
+    worker ??= startWorker()
+    const id = nextId++
+    const w = worker
+    return new Promise((resolve, reject) => {
+      loads.set(id, { resolve, reject })
+      w.postMessage({ type: 'load', id, reviewId })
+      refresh()
+    })
+  }
+
+  const close = async (): Promise<void> => {
+    // Everything queued is committed first; later writes reject.
+    closing ??= (async () => {
+      while (queue.length > 0 || inFlight) {
+        if (!inFlight) send()
+        if (inFlight) await new Promise<void>((r) => settled.push(r))
       }
-    },
-    () => {
-      // Compaction by size, after the acks: a failure here loses nothing (the log stays).
-      const due = [...dirty].filter((id) => {
-        const s = sizeOf(id)
-        return s.bytes > policy.maxBytes || s.rows > policy.maxRows
-      })
-      dirty.clear()
-      for (const id of due) {
-        try {
-          db.transaction(() => compactNow(id))()
-          group.commits++
-        } catch (e) {
-          logSize.delete(id)
-          console.error(`compaction of review ${id} failed: ${(e as Error).message}`)
-        }
+      const w = worker
+      if (w) {
+        await new Promise<void>((resolve) => {
+          onClosed = resolve
+          w.postMessage({ type: 'close' })
+        })
+        worker = null
+        await w.terminate()
       }
-    },
-  )
-
-  const metrics: StoreMetrics = {
-    get commits() {
-      return group.commits
-    },
+      db.close()
+    })()
+    return closing
   }
-  let closed = false
 
   return {
     metrics,
-    write: (reviewId, set) => group.enqueue(() => apply(reviewId, set)),
-    appendUpdate: (reviewId, update) => group.enqueue(() => apply(reviewId, { updates: [update] })),
-    appendEvents: (reviewId, events) => group.enqueue(() => apply(reviewId, { events })),
+    write: (reviewId, set) => enqueue({ kind: 'write', reviewId, set }),
+    appendUpdate: (reviewId, update) => enqueue({ kind: 'write', reviewId, set: { updates: [update] } }),
+    appendEvents: (reviewId, events) => enqueue({ kind: 'write', reviewId, set: { events } }),
     getReview: async (id) =>
       (q.getReview.get(id) as { id: string; title: string; createdAt: number } | undefined) ?? null,
     findToken: async (hash) =>
@@ -186,22 +251,12 @@ export function createSqliteStore(options: SqliteOptions): Store {
       (q.findInvite.get(hash) as { reviewId: string; role: InviteRole } | undefined) ?? null,
     loadEvents: async (id) =>
       (q.loadEvents.all(id) as string[]).map((body) => JSON.parse(body) as StoredEvent),
-    loadDocument: async (id) =>
-      db.transaction(() => {
-        const snapshot = q.getSnapshot.get(id) as Buffer | undefined
-        const rows = q.loadUpdates.all(id) as { data: Buffer }[]
-        return [...(snapshot ? [snapshot] : []), ...rows.map((r) => r.data)].map(toBytes)
-      })(),
+    loadDocument,
     loadRoundSnapshot: async (id, round) => {
       const data = q.getRound.get(id, round) as Buffer | undefined
       return data ? toBytes(data) : null
     },
-    compact: (id) => group.enqueue(() => compactNow(id)),
-    close: async () => {
-      if (closed) return
-      closed = true
-      group.close()
-      db.close()
-    },
+    compact: (id) => enqueue({ kind: 'compact', reviewId: id }),
+    close,
   }
 }

@@ -1,4 +1,10 @@
-/** Tables of DESIGN §5. Secrets are stored as sha-256 hashes only. */
+import type Database from 'better-sqlite3'
+
+/**
+ * Tables of DESIGN §5. Secrets are stored as sha-256 hashes only. The document log is keyed by
+ * (review, seq) WITHOUT ROWID: one b-tree per insert (no rowid table + index + AUTOINCREMENT
+ * counter), which is what a commit of one small update writes to the WAL (P9).
+ */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS reviews (
   id TEXT PRIMARY KEY,
@@ -23,12 +29,12 @@ CREATE TABLE IF NOT EXISTS events (
   body TEXT NOT NULL,
   PRIMARY KEY (review_id, seq)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS updates (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
+CREATE TABLE IF NOT EXISTS doc_updates (
   review_id TEXT NOT NULL,
-  data BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS updates_by_review ON updates (review_id, id);
+  seq INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (review_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS snapshots (
   review_id TEXT PRIMARY KEY,
   data BLOB NOT NULL
@@ -40,3 +46,15 @@ CREATE TABLE IF NOT EXISTS round_snapshots (
   PRIMARY KEY (review_id, round)
 );
 `
+
+/** Creates the tables and moves a log from the first schema (`updates`, rowid + index) over. */
+export function migrate(db: Database.Database): void {
+  db.exec(SCHEMA)
+  const old = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'updates'").get()
+  if (!old) return
+  db.transaction(() => {
+    db.exec(`INSERT INTO doc_updates (review_id, seq, data)
+      SELECT review_id, row_number() OVER (PARTITION BY review_id ORDER BY id), data FROM updates`)
+    db.exec('DROP TABLE updates')
+  })()
+}

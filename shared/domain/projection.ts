@@ -4,7 +4,7 @@ import type { Card, ReviewState } from './types'
 import { visibleCards } from './visibility'
 import { votesLeft } from './votes'
 
-function participantView(state: ReviewState, id: string, online: ReadonlySet<string>): ParticipantView {
+export function participantView(state: ReviewState, id: string, online: ReadonlySet<string>): ParticipantView {
   const p = state.participants[id]
   if (!p) return { id, name: 'Unknown', function: 'other', roles: [], online: false, removed: true }
   const view: ParticipantView = {
