@@ -9,7 +9,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel)
   let store
   try {
-    store = createSqliteStore({ dataDir: config.dataDir, synchronous: config.synchronous })
+    store = createSqliteStore({
+      dataDir: config.dataDir,
+      synchronous: config.synchronous,
+      pageSize: Number(process.env.SQLITE_PAGE_SIZE) || undefined,
+    })
   } catch (e) {
     if (e instanceof DataDirError) {
       console.error(`Cannot start: ${e.message}`)

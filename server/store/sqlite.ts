@@ -22,6 +22,8 @@ export interface SqliteOptions {
   /** `FULL` (default) survives power loss; `NORMAL` in WAL mode survives a process crash only. */
   synchronous?: 'FULL' | 'NORMAL'
   compaction?: CompactionPolicy
+  /** Page size of a new database (default 1024); ignored for an existing one. */
+  pageSize?: number
 }
 
 /** Thrown when DATA_DIR cannot hold the database; main prints it and stops. */
@@ -76,7 +78,7 @@ export function createSqliteStore(options: SqliteOptions): Store {
   const file = path.join(path.resolve(options.dataDir), 'prfaq.sqlite')
   const db = openDatabase(file)
   db.pragma('busy_timeout = 5000')
-  db.pragma(`page_size = ${PAGE_SIZE}`) // only takes effect on a new, empty database
+  db.pragma(`page_size = ${options.pageSize ?? PAGE_SIZE}`) // only takes effect on a new, empty database
   db.pragma('journal_mode = WAL')
   migrate(db)
 
