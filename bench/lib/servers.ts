@@ -43,6 +43,29 @@ export interface StartOptions {
   inspect?: boolean
 }
 
+/**
+ * Our server bundled once per bench process (packages external, like the fault tests do): each
+ * of the many server starts then costs a Node start, not a TypeScript compile.
+ */
+let bundle: Promise<string> | undefined
+export function serverBundle(): Promise<string> {
+  return (bundle ??= (async () => {
+    const out = join(RESULTS, '.build', `main-${process.pid}.mjs`)
+    const { build } = await import('esbuild')
+    await build({
+      entryPoints: [join(ROOT, 'server/main.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      outfile: out,
+      logLevel: 'error',
+    })
+    process.once('exit', () => rmSync(out, { force: true }))
+    return out
+  })())
+}
+
 export function freshDataDir(): string {
   const base = join(ROOT, '.tmp', 'bench-data')
   mkdirSync(base, { recursive: true })
@@ -72,7 +95,7 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
       PUBLIC_URL: url,
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     })
-    args = [...node, '--import', 'tsx', 'server/main.ts']
+    args = [...node, await serverBundle()]
   } else {
     if (opts.persist) env.YPERSISTENCE = join(dataDir, 'leveldb')
     args = [...node, 'node_modules/@y/websocket-server/src/server.js']
