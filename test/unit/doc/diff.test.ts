@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import { diffDocuments } from '../../../shared/doc/diff'
 import { importMarkdown } from '../../../shared/doc/importMarkdown'
 import { parseMarkdown } from '../../../shared/doc/markdown'
-import { diffWords, similarity } from '../../../shared/doc/wordDiff'
+import { countChanges, countWords, diffWords, similarity, tokens } from '../../../shared/doc/wordDiff'
 import { fixture } from './fixtures'
 
 const v1 = `# Plan dinners
@@ -56,6 +56,62 @@ describe('diffWords', () => {
     ])
     expect(diffWords('same text', 'same text')).toEqual([{ op: 'equal', text: 'same text' }])
     expect(similarity('a b c d', 'a b x d')).toBe(0.75)
+  })
+
+  it('[DIFF1] marks punctuation apart from the word it follows', () => {
+    expect(diffWords('supply chains.', 'supply chains, refreshed')).toEqual([
+      { op: 'equal', text: 'supply chains' },
+      { op: 'delete', text: '.' },
+      { op: 'insert', text: ', refreshed' },
+    ])
+    expect(diffWords('Fresh (local) food!', 'Fresh local food.')).toEqual([
+      { op: 'equal', text: 'Fresh ' },
+      { op: 'delete', text: '(' },
+      { op: 'equal', text: 'local ' },
+      { op: 'delete', text: ') ' },
+      { op: 'equal', text: 'food' },
+      { op: 'delete', text: '!' },
+      { op: 'insert', text: '.' },
+    ])
+    // A changed word keeps its punctuation unmarked.
+    expect(diffWords('It costs $5, weekly.', 'It costs $7, weekly.')).toEqual([
+      { op: 'equal', text: 'It costs $' },
+      { op: 'delete', text: '5' },
+      { op: 'insert', text: '7' },
+      { op: 'equal', text: ', weekly.' },
+    ])
+  })
+
+  it('[DIFF1] keeps the text as written: the equal and inserted parts spell the newer version', () => {
+    const before = 'Parents  spend three hours — a week,\nplanning meals.'
+    const after = "Working parents spend 2.5 hours — a week,\n planning same-day meals; don't they?"
+    const changes = diffWords(before, after)
+    expect(
+      changes
+        .filter((c) => c.op !== 'delete')
+        .map((c) => c.text)
+        .join(''),
+    ).toBe(after)
+    expect(
+      changes
+        .filter((c) => c.op !== 'insert')
+        .map((c) => c.text)
+        .join('')
+        .replace(/\s+/g, ''),
+    ).toBe(before.replace(/\s+/g, ''))
+    expect(tokens(after).join('')).toBe(after)
+    expect(tokens(after).map((t) => t.trimEnd())).toContain('same-day')
+    expect(tokens(after).map((t) => t.trimEnd())).toContain("don't")
+    expect(tokens(after).map((t) => t.trimEnd())).toContain('2.5')
+  })
+
+  it('[DIFF1] counts words, not punctuation', () => {
+    expect(countWords('Hello, world — again!')).toBe(3)
+    expect(countChanges(diffWords('supply chains.', 'supply chains, refreshed'))).toEqual({
+      inserted: 1,
+      deleted: 0,
+    })
+    expect(similarity('One, two, three.', 'One; two; three!')).toBe(1)
   })
 })
 
