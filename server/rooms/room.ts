@@ -3,13 +3,11 @@ import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import type { StoredEvent } from '../../shared/domain/events'
 import { evolve, initialState } from '../../shared/domain/evolve'
-import { participantView, project } from '../../shared/domain/projection'
 import type { ReviewState } from '../../shared/domain/types'
-import type { BoardState, ParticipantView } from '../../shared/protocol/board'
-import { diffBoard } from '../../shared/protocol/patch'
 import type { AppSocket } from '../socket/types'
 import type { RoomDeps } from './deps'
 import { Presence } from './presence'
+import { RoomViews } from './views'
 
 /** The answer a command got, kept per `actorId:commandId` so a retry gets the same one. */
 export interface CommandAck {
@@ -52,8 +50,8 @@ export class Room {
   readonly awareness: Awareness
   readonly sockets = new Map<string, AppSocket>()
   readonly acks: Map<string, CommandAck>
-  /** What each socket was last sent of the projection: the base of its next diff. */
-  private readonly views = new Map<string, BoardState>()
+  /** What each socket was last sent of the projection, and presence. */
+  private readonly views: RoomViews = new RoomViews(this)
   /** Commands and joins one at a time: each takes the next seqs of the log. */
   private chain: Promise<unknown> = Promise.resolve()
   private readonly writes = new Set<Promise<unknown>>()
@@ -204,30 +202,12 @@ export class Room {
   }
 
   sendState(socket: AppSocket): void {
-    const view = project(this.state, socket.data.participantId, this.online())
-    this.views.set(socket.id, view)
-    socket.emit('board:state', view)
+    this.views.sendState(socket)
   }
 
   /** Sends each socket what changed in its own projection; never the room's state to the room. */
   publish(type: string, at: number): void {
-    const online = this.online()
-    for (const socket of this.sockets.values()) {
-      try {
-        const next = project(this.state, socket.data.participantId, online)
-        const before = this.views.get(socket.id)
-        this.views.set(socket.id, next)
-        if (!before) {
-          socket.emit('board:state', next)
-          continue
-        }
-        const patch = diffBoard(before, next)
-        if (Object.keys(patch).length > 0)
-          socket.emit('board:event', { seq: this.state.seq, type, at, patch })
-      } catch (e) {
-        this.deps.logger.error({ err: e, review: this.id }, 'projection failed')
-      }
-    }
+    this.views.publish(type, at)
   }
 
   /** Folds committed events into the state and publishes each one's effect per recipient. */
@@ -245,15 +225,15 @@ export class Room {
     this.countOnline(pid, +1)
     void socket.join(this.key)
     this.sendState(socket)
-    if (!wasOnline) this.presenceChanged(pid)
+    if (!wasOnline) this.views.presenceChanged(pid)
   }
 
   detach(socket: AppSocket): void {
     if (!this.sockets.delete(socket.id)) return
-    this.views.delete(socket.id)
+    this.views.forget(socket)
     const pid = socket.data.participantId
     this.countOnline(pid, -1)
-    if (!this.isOnline(pid)) this.presenceChanged(pid)
+    if (!this.isOnline(pid)) this.views.presenceChanged(pid)
   }
 
   /** Open sockets per participant: "online" without walking every socket on each join (P3). */
@@ -265,59 +245,6 @@ export class Room {
     const n = (this.onlineCount.get(pid) ?? 0) + delta
     if (n > 0) this.onlineCount.set(pid, n)
     else this.onlineCount.delete(pid)
-  }
-
-  /** Participants whose online flag changed this tick: sent as one patch to the room. */
-  private presenceDirty = new Set<string>()
-  private presenceScheduled = false
-  private presenceChanged(pid: string): void {
-    this.presenceDirty.add(pid)
-    if (this.presenceScheduled) return
-    this.presenceScheduled = true
-    setImmediate(() => this.flushPresence())
-  }
-
-  /**
-   * Presence is public: everyone sees the same participant list, so one small patch holding
-   * only the changed participants goes to the whole room in one broadcast (one encoding),
-   * instead of re-projecting and diffing the board for every socket (O(N²) per filling room).
-   * Each socket's cached projection gets the same entries, so its next diff stays exact.
-   */
-  private flushPresence(): void {
-    this.presenceScheduled = false
-    const changed = this.presenceDirty
-    this.presenceDirty = new Set()
-    if (this.destroyed || changed.size === 0 || this.sockets.size === 0) return
-    const online = this.online()
-    const order = Object.keys(this.state.participants)
-    const views: ParticipantView[] = []
-    const index = new Map<number, ParticipantView>()
-    for (const pid of changed) {
-      const i = order.indexOf(pid)
-      if (i < 0) continue
-      const view = participantView(this.state, pid, online)
-      views.push(view)
-      index.set(i, view)
-    }
-    if (views.length === 0) return
-    const stale: string[] = []
-    for (const [sid, cached] of this.views) {
-      for (const [i, view] of index) {
-        if (cached.participants[i]?.id === view.id) cached.participants[i] = view
-        else stale.push(sid) // out of step (should not happen): sent in full below
-      }
-      if (changed.has(cached.me.id)) cached.me = participantView(this.state, cached.me.id, online)
-    }
-    for (const sid of new Set(stale)) {
-      const socket = this.sockets.get(sid)
-      if (socket) this.sendState(socket)
-    }
-    this.deps.nsp.to(this.key).emit('board:event', {
-      seq: this.state.seq,
-      type: 'presence.changed',
-      at: this.deps.clock(),
-      patch: { participants: views },
-    })
   }
 
   /** Releases everything: listeners, the awareness timer, the document. */

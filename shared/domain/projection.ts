@@ -4,7 +4,11 @@ import type { Card, ReviewState } from './types'
 import { visibleCards } from './visibility'
 import { votesLeft } from './votes'
 
-export function participantView(state: ReviewState, id: string, online: ReadonlySet<string>): ParticipantView {
+export function participantView(
+  state: ReviewState,
+  id: string,
+  online: ReadonlySet<string>,
+): ParticipantView {
   const p = state.participants[id]
   if (!p) return { id, name: 'Unknown', function: 'other', roles: [], online: false, removed: true }
   const view: ParticipantView = {
@@ -57,7 +61,13 @@ function mergedVoters(cards: readonly Card[]): Map<string, Set<string>> {
  * state goes through this, per recipient: another participant's blind card, or its author, never
  * appears in it — not in cards, replies, spotlight or counts by name [CV1] [CV7].
  */
-export function project(state: ReviewState, viewerId: string, online: ReadonlySet<string>): BoardState {
+export function project(
+  state: ReviewState,
+  viewerId: string,
+  online: ReadonlySet<string>,
+  /** The participant list, when the caller already built it (it is the same for every viewer). */
+  participants?: ParticipantView[],
+): BoardState {
   const viewer = state.participants[viewerId]
   const anonymous = state.settings.anonymousByFunction
   const { cards, hidden } = visibleCards(state, viewerId)
@@ -85,7 +95,8 @@ export function project(state: ReviewState, viewerId: string, online: ReadonlySe
     timer: state.timer,
     settings: { ...state.settings },
     me: participantView(state, viewerId, online),
-    participants: Object.keys(state.participants).map((id) => participantView(state, id, online)),
+    participants:
+      participants ?? Object.keys(state.participants).map((id) => participantView(state, id, online)),
     cards: cardViews,
     hiddenCardCounts: hidden,
     notes,
