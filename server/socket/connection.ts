@@ -51,6 +51,9 @@ export function setupSockets(io: AppServer, deps: RoomDeps, rooms: RoomRegistry)
   })
 
   io.on('connection', (socket) => {
+    // The handshake's headers and address are copied already; the first HTTP request (and what
+    // hangs off it) is not needed for the life of the connection (memory per connection, P7).
+    ;(socket.conn as unknown as { request: unknown }).request = null
     const room = socket.data.room!
     pins.get(socket.id)?.()
     pins.delete(socket.id)
