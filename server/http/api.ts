@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express'
 import type { z } from 'zod'
 import { createReviewBodySchema, joinBodySchema } from '../../shared/protocol/commands'
-import { bearerToken } from '../auth/secrets'
+import { bearerToken, hashSecret } from '../auth/secrets'
 import {
   authenticate,
   createReview,
@@ -31,6 +31,15 @@ export function apiRouter(deps: ReviewDeps): Router {
     if (!body.ok) return sendError(res, 'INVALID', body.message)
     const { title, facilitator, markdown } = body.value
     res.status(201).json(await createReview(deps, title, facilitator, markdown))
+  })
+
+  // What the join page names before anyone joins; a miss is a 404 the guess limiter counts (S4).
+  api.get('/invites/:code', async (req, res) => {
+    const invite = await deps.store.findInvite(hashSecret(String(req.params.code)))
+    if (!invite)
+      return sendError(res, 'NOT_FOUND', 'This invite link does not work (any more); ask for a new one.')
+    const { title } = await reviewSummary(deps, invite.reviewId)
+    res.json({ title, role: invite.role })
   })
 
   api.post('/invites/:code/join', async (req, res) => {

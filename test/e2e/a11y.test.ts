@@ -49,6 +49,11 @@ describe('accessibility in Chromium', () => {
 
     await guest.page.goto(links.reviewer)
     await guest.page.getByLabel('Your name').waitFor()
+    // The join page names the review and the role before anyone joins.
+    await guest.page
+      .getByTestId('invite-summary')
+      .filter({ hasText: "You're invited to review “Accessible review” as a reviewer." })
+      .waitFor()
     await expectClean(guest.page, 'join')
     // The invite page tells the browser to send no referrer (W1).
     expect(await guest.page.locator('meta[name="referrer"]').getAttribute('content')).toBe('no-referrer')
@@ -73,7 +78,15 @@ describe('accessibility in Chromium', () => {
     await expectClean(fac.page, 'a11y-board-reading-facilitator')
     await expectClean(guest.page, 'a11y-board-reading-reviewer')
 
+    // A dead (rotated or mistyped) link says so instead of offering a form that cannot work.
+    const stranger = await newPage(browser, { bypassCSP: true })
+    await stranger.page.goto(`${url}/join/no-such-invite-code`)
+    await stranger.page.getByRole('heading', { name: 'This invite link does not work' }).waitFor()
+    expect(await stranger.page.getByLabel('Your name').count()).toBe(0)
+    await expectClean(stranger.page, 'join-dead-link')
+
     await fac.context.close()
     await guest.context.close()
+    await stranger.context.close()
   })
 })

@@ -25,13 +25,19 @@ export class ApiError extends Error {
   }
 }
 
-async function post<T>(path: string, body: unknown): Promise<T> {
+export interface InviteInfo {
+  title: string
+  role: InviteRole
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   let res: Response
   try {
     res = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
       referrerPolicy: 'no-referrer',
     })
   } catch {
@@ -50,11 +56,16 @@ export function createReview(input: {
   facilitator: { name: string; function: Func }
   markdown?: string
 }): Promise<CreatedReview> {
-  return post('/api/reviews', input)
+  return request('POST', '/api/reviews', input)
 }
 
 export function joinReview(code: string, input: { name: string; function: Func }): Promise<JoinedReview> {
-  return post(`/api/invites/${encodeURIComponent(code)}/join`, input)
+  return request('POST', `/api/invites/${encodeURIComponent(code)}/join`, input)
+}
+
+/** The review an invite leads to and the role it gives; `NOT_FOUND` once the link is rotated. */
+export function inviteInfo(code: string): Promise<InviteInfo> {
+  return request('GET', `/api/invites/${encodeURIComponent(code)}`)
 }
 
 /** Invites may come back as paths (`/join/<code>`); people copy full addresses. */
