@@ -5,7 +5,7 @@ import { openRisks } from '../../shared/doc/checks'
 import type { StoredEvent } from '../../shared/domain/events'
 import { canEditDocument } from '../../shared/domain/permissions'
 import { SERVER_ACTOR } from '../../shared/domain/rules/guards'
-import { SERVER_ORIGIN, updateMessage, type Room } from './room'
+import { SERVER_ORIGIN, type Room } from './room'
 
 type Triaged = Extract<StoredEvent, { type: 'card.triaged' }>
 
@@ -40,7 +40,7 @@ export function faqAnswerUpdate(room: Room, event: Triaged): Uint8Array | null {
 export function applySavedServerUpdate(room: Room, update: Uint8Array): void {
   if (room.destroyed) return
   const changes = room.applyUpdate(update, SERVER_ORIGIN)
-  for (const change of changes) room.deps.nsp.to(room.key).emit('yjs:sync', updateMessage(change))
+  for (const change of changes) room.outbox.push(change, null)
 }
 
 /** The open risks (`TBD`s) in the room's document now, for the round statistics [RN1]. */

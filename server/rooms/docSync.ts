@@ -6,7 +6,7 @@ import type { Ack } from '../../shared/protocol/events'
 import type { WireError } from '../../shared/protocol/errors'
 import type { AppSocket } from '../socket/types'
 import { fitsDocLimit } from './docLimit'
-import { updateMessage, type Room } from './room'
+import type { Room } from './room'
 
 /**
  * `yjs:sync` (DESIGN §4). Payloads are bare y-protocols sync messages: step 1 (0, a state
@@ -19,7 +19,7 @@ import { updateMessage, type Room } from './room'
  */
 const STEP1 = 0
 const STEP2 = 1
-const UPDATE = 2 // also written by updateMessage in room.ts
+const UPDATE = 2 // also written by updateMessage in outbox.ts
 
 const fail = (code: WireError['code'], message: string): Ack => ({ ok: false, error: { code, message } })
 
@@ -131,7 +131,7 @@ async function receiveUpdate(room: Room, socket: AppSocket, update: Uint8Array):
     // Whatever the bytes changed before they failed is in the document now: save it and send it,
     // or the stored document and the others would differ from the room's.
     const partial = room.takePartial()
-    for (const change of partial.applied) socket.to(room.key).emit('yjs:sync', updateMessage(change))
+    for (const change of partial.applied) room.outbox.push(change, socket)
     if (partial.toSave.length > 0) await room.saveUpdates(partial.toSave)
     return fail('INVALID', 'The document update could not be applied.')
   }
@@ -143,7 +143,7 @@ async function receiveUpdate(room: Room, socket: AppSocket, update: Uint8Array):
     return (await room.committedSoFar())
       ? { ok: true }
       : fail('UNAVAILABLE', 'The change was not saved; it is kept and saved with the next one.')
-  for (const change of changes) socket.to(room.key).emit('yjs:sync', updateMessage(change))
+  for (const change of changes) room.outbox.push(change, socket)
   const saved = await room.saveUpdates(toSave)
   return saved
     ? { ok: true }

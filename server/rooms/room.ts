@@ -1,4 +1,3 @@
-import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import type { StoredEvent } from '../../shared/domain/events'
@@ -6,6 +5,7 @@ import { evolve, initialState } from '../../shared/domain/evolve'
 import type { ReviewState } from '../../shared/domain/types'
 import type { AppSocket } from '../socket/types'
 import type { RoomDeps } from './deps'
+import { Outbox } from './outbox'
 import { Presence } from './presence'
 import { RoomViews } from './views'
 
@@ -19,13 +19,7 @@ export interface CommandAck {
 
 export const SERVER_ORIGIN = Symbol('server')
 
-/** A y-protocols sync "update" message (type 2) around one Yjs update. */
-export function updateMessage(update: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder()
-  encoding.writeVarUint(enc, 2)
-  encoding.writeVarUint8Array(enc, update)
-  return encoding.toUint8Array(enc)
-}
+export { updateMessage } from './outbox'
 
 /** Rebuilds the answers of past commands from the log, for idempotent retries after a restart. */
 function acksFromLog(events: readonly StoredEvent[]): Map<string, CommandAck> {
@@ -68,6 +62,8 @@ export class Room {
   /** Changes whose write failed: saved again with the next write, so nothing applied is lost. */
   private unsaved: Uint8Array[] = []
   readonly presence: Presence
+  /** Document changes on their way to the room, coalesced per turn when the room is busy. */
+  readonly outbox: Outbox
 
   private constructor(
     readonly deps: RoomDeps,
@@ -81,6 +77,7 @@ export class Room {
     this.awareness = new Awareness(doc)
     this.awareness.setLocalState(null) // the server is not a peer with a caret
     this.presence = new Presence(this, this.awareness)
+    this.outbox = new Outbox(deps, this.key)
     doc.on('update', this.onUpdate)
   }
 
@@ -159,7 +156,7 @@ export class Room {
     } finally {
       this.captured = []
     }
-    for (const c of changes) this.deps.nsp.to(this.key).emit('yjs:sync', updateMessage(c))
+    for (const c of changes) this.outbox.push(c, null)
     return changes.length === 0 || this.saveUpdates(changes)
   }
 
@@ -249,6 +246,7 @@ export class Room {
 
   /** Releases everything: listeners, the awareness timer, the document. */
   destroy(): void {
+    this.outbox.flush()
     this.destroyed = true
     this.presence.destroy()
     this.doc.off('update', this.onUpdate)
