@@ -7,6 +7,10 @@ import {
 import type { AppSocket } from '../socket/types'
 import type { Room } from './room'
 
+/** Rooms with more sockets than this relay awareness in batches. */
+const AWARENESS_BATCH_ABOVE = 50
+const AWARENESS_WINDOW_MS = 50
+
 /**
  * Carets and names (y-protocols awareness) per room: applied to the room's Awareness, relayed
  * to the others as the same bytes, sent in full to a joiner, and a socket's client ids removed
@@ -24,6 +28,8 @@ export class Presence {
     if (!ids) this.idsBySocket.set(socket.id, (ids = new Set()))
     for (const id of [...change.added, ...change.updated]) ids.add(id)
     for (const id of change.removed) ids.delete(id)
+    if (this.collecting)
+      for (const id of [...change.added, ...change.updated, ...change.removed]) this.batch.add(id)
   }
 
   constructor(
@@ -33,14 +39,40 @@ export class Presence {
     awareness.on('update', this.onUpdate)
   }
 
-  /** Applies and relays; malformed bytes are dropped (awareness has no ack). */
+  /** Client ids changed since the last batched relay (large rooms only). */
+  private batch = new Set<number>()
+  private batchTimer: NodeJS.Timeout | null = null
+  private collecting = false
+
+  /**
+   * Applies and relays; malformed bytes are dropped (awareness has no ack). In a small room the
+   * same bytes go on at once. In a large one, N people moving carets would cost N² messages a
+   * second: their changes are gathered for `AWARENESS_WINDOW_MS` and sent as one update (one
+   * encoding, one message per recipient) — carets may lag a little, edits never do.
+   */
   receive(socket: AppSocket, bytes: Uint8Array): void {
+    const large = this.room.sockets.size > AWARENESS_BATCH_ABOVE
+    this.collecting = large
     try {
       applyAwarenessUpdate(this.awareness, bytes, socket)
     } catch {
       return
+    } finally {
+      this.collecting = false
     }
-    socket.to(this.room.key).emit('yjs:awareness', bytes)
+    if (!large) {
+      socket.to(this.room.key).emit('yjs:awareness', bytes)
+      return
+    }
+    this.batchTimer ??= setTimeout(() => this.flushBatch(), AWARENESS_WINDOW_MS)
+  }
+
+  private flushBatch(): void {
+    this.batchTimer = null
+    const ids = [...this.batch]
+    this.batch.clear()
+    if (ids.length === 0 || this.room.destroyed) return
+    this.room.deps.nsp.to(this.room.key).emit('yjs:awareness', encodeAwarenessUpdate(this.awareness, ids))
   }
 
   sendAll(socket: AppSocket): void {
@@ -60,6 +92,8 @@ export class Presence {
   }
 
   destroy(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer)
+    this.batchTimer = null
     this.awareness.off('update', this.onUpdate)
     this.idsBySocket.clear()
   }
