@@ -1,51 +1,23 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../server/app'
-import {
-  axeViolations,
-  createReviewInPage,
-  editorOf,
-  joinInPage,
-  launchBrowser,
-  newPage,
-  screenshot,
-  startServer,
-} from './harness'
+import { describe, expect, it } from 'vitest'
+import { createReviewInPage, editorOf, expectAxeClean, joinInPage, newPage, useStage } from './harness'
 
 /** Every page passes axe-core with no serious or critical violation (DESIGN §6, WCAG 2.2 AA). */
 describe('accessibility in Chromium', () => {
-  let app: App
-  let url: string
-  let browser: Browser
-
-  beforeAll(async () => {
-    ;({ app, url } = await startServer())
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-  })
-
-  async function expectClean(page: Page, name: string) {
-    await screenshot(page, name)
-    const violations = await axeViolations(page)
-    expect(violations, `${name}: ${JSON.stringify(violations, null, 1)}`).toEqual([])
-  }
+  const stage = useStage()
 
   it('[W1] start, join and board pages (draft and reading) have no serious or critical violations', async () => {
-    const fac = await newPage(browser, { bypassCSP: true })
-    const guest = await newPage(browser, { bypassCSP: true })
+    const fac = await newPage(stage.browser, { bypassCSP: true })
+    const guest = await newPage(stage.browser, { bypassCSP: true })
 
-    await fac.page.goto(url)
+    await fac.page.goto(stage.url)
     await fac.page.getByLabel('Review title').waitFor()
-    await expectClean(fac.page, 'start')
+    await expectAxeClean(fac.page, 'start')
     await fac.page.getByLabel('Bring my own Markdown').check()
-    await expectClean(fac.page, 'start-markdown')
+    await expectAxeClean(fac.page, 'start-markdown')
     await fac.page.getByLabel('Start from the PR/FAQ template').check()
 
-    const links = await createReviewInPage(fac.page, url, 'Accessible review', 'Fay Facilitator')
-    await expectClean(fac.page, 'start-invites')
+    const links = await createReviewInPage(fac.page, stage.url, 'Accessible review', 'Fay Facilitator')
+    await expectAxeClean(fac.page, 'start-invites')
 
     await guest.page.goto(links.reviewer)
     await guest.page.getByLabel('Your name').waitFor()
@@ -54,7 +26,7 @@ describe('accessibility in Chromium', () => {
       .getByTestId('invite-summary')
       .filter({ hasText: "You're invited to review “Accessible review” as a reviewer." })
       .waitFor()
-    await expectClean(guest.page, 'join')
+    await expectAxeClean(guest.page, 'join')
     // The invite page tells the browser to send no referrer (W1).
     expect(await guest.page.locator('meta[name="referrer"]').getAttribute('content')).toBe('no-referrer')
     await joinInPage(guest.page, links.reviewer, 'Rita Reviewer', 'legal')
@@ -65,25 +37,25 @@ describe('accessibility in Chromium', () => {
     for (const summary of ['People and roles', 'Invite links', 'Review settings']) {
       await fac.page.locator('summary', { hasText: summary }).click()
     }
-    await expectClean(fac.page, 'a11y-board-draft-facilitator')
-    await expectClean(guest.page, 'a11y-board-draft-reviewer')
+    await expectAxeClean(fac.page, 'a11y-board-draft-facilitator')
+    await expectAxeClean(guest.page, 'a11y-board-draft-reviewer')
 
     await fac.page.getByRole('button', { name: 'Start reading' }).click()
-    await expectClean(fac.page, 'a11y-board-confirm-dialog')
+    await expectAxeClean(fac.page, 'a11y-board-confirm-dialog')
     await fac.page.getByRole('dialog').getByRole('button', { name: 'Start reading' }).click()
     await guest.page.getByText('Reading — the document is locked.').waitFor()
     await fac.page.getByLabel('Timer (minutes)').fill('3')
     await fac.page.getByRole('button', { name: 'Start timer' }).click()
     await guest.page.getByTestId('timer').waitFor()
-    await expectClean(fac.page, 'a11y-board-reading-facilitator')
-    await expectClean(guest.page, 'a11y-board-reading-reviewer')
+    await expectAxeClean(fac.page, 'a11y-board-reading-facilitator')
+    await expectAxeClean(guest.page, 'a11y-board-reading-reviewer')
 
     // A dead (rotated or mistyped) link says so instead of offering a form that cannot work.
-    const stranger = await newPage(browser, { bypassCSP: true })
-    await stranger.page.goto(`${url}/join/no-such-invite-code`)
+    const stranger = await newPage(stage.browser, { bypassCSP: true })
+    await stranger.page.goto(`${stage.url}/join/no-such-invite-code`)
     await stranger.page.getByRole('heading', { name: 'This invite link does not work' }).waitFor()
     expect(await stranger.page.getByLabel('Your name').count()).toBe(0)
-    await expectClean(stranger.page, 'join-dead-link')
+    await expectAxeClean(stranger.page, 'join-dead-link')
 
     await fac.context.close()
     await guest.context.close()

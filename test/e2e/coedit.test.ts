@@ -1,35 +1,14 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../server/app'
-import {
-  createReviewInPage,
-  editorOf,
-  joinInPage,
-  launchBrowser,
-  newPage,
-  screenshot,
-  startServer,
-} from './harness'
+import { describe, expect, it } from 'vitest'
+import { createReviewInPage, editorOf, joinInPage, newPage, screenshot, useStage } from './harness'
 
 /** Issue 2 in the browser: two authors co-edit live, see each other's carets, and nothing is lost. */
 describe('co-editing in Chromium', () => {
-  let app: App
-  let url: string
-  let browser: Browser
-
-  beforeAll(async () => {
-    ;({ app, url } = await startServer())
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-  })
+  const stage = useStage()
 
   it('[DOC1] two authors see each other’s text and caret; saved means acknowledged; reload keeps it', async () => {
-    const a = await newPage(browser)
-    const b = await newPage(browser)
-    const links = await createReviewInPage(a.page, url, 'Pantry Plan launch', 'Ada Lovelace')
+    const a = await newPage(stage.browser)
+    const b = await newPage(stage.browser)
+    const links = await createReviewInPage(a.page, stage.url, 'Pantry Plan launch', 'Ada Lovelace')
     await screenshot(a.page, 'start-created')
     await a.page.getByRole('button', { name: 'Open the board' }).click()
     await editorOf(a.page).waitFor()
@@ -70,8 +49,8 @@ describe('co-editing in Chromium', () => {
   })
 
   it('creates a review from an uploaded Markdown file', async () => {
-    const { context, page } = await newPage(browser)
-    await page.goto(url)
+    const { context, page } = await newPage(stage.browser)
+    await page.goto(stage.url)
     await page.getByLabel('Review title').fill('Imported')
     await page.getByLabel('Your name').fill('Ida Importer')
     await page.getByLabel('Bring my own Markdown').check()
@@ -92,8 +71,8 @@ describe('co-editing in Chromium', () => {
   })
 
   it('a newcomer tries an example PR/FAQ and sees the board with a real document in it', async () => {
-    const { context, page } = await newPage(browser)
-    await page.goto(url)
+    const { context, page } = await newPage(stage.browser)
+    await page.goto(stage.url)
     await page.getByLabel('Your name').fill('Nia Newcomer')
     await page.getByLabel('Try an example PR/FAQ').check()
     await page.getByLabel(/Insight Hub/).check()

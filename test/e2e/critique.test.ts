@@ -1,17 +1,7 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../server/app'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { advance, cardOn, selectInDocument, waitForPhase, writeCard } from './critique.helpers'
-import {
-  axeViolations,
-  createReviewInPage,
-  editorOf,
-  joinInPage,
-  launchBrowser,
-  newPage,
-  screenshot,
-  startServer,
-} from './harness'
+import { expectAxeClean, newPage, openReview, screenshot, useStage } from './harness'
 
 /**
  * Issue 4 in the browser: a facilitator-author (Pat, product) and two reviewers (Eve, engineering;
@@ -27,38 +17,27 @@ const QUOTES: Record<string, string> = {
 }
 
 describe('critique, discussion and triage in Chromium', () => {
-  let app: App
-  let url: string
-  let browser: Browser
+  const stage = useStage()
   let pat: Page
   let eve: Page
   let lee: Page
 
-  async function expectAxeClean(page: Page, name: string) {
-    await screenshot(page, name)
-    const violations = await axeViolations(page)
-    expect(violations, `${name}: ${JSON.stringify(violations, null, 1)}`).toEqual([])
-  }
-
   beforeAll(async () => {
-    ;({ app, url } = await startServer())
-    browser = await launchBrowser()
-    const open = async () => (await newPage(browser, { bypassCSP: true })).page
+    const open = async () => (await newPage(stage.browser, { bypassCSP: true })).page
     pat = await open()
     eve = await open()
     lee = await open()
-    const links = await createReviewInPage(pat, url, 'Pantry Plan', 'Pat PM')
-    await pat.getByRole('button', { name: 'Open the board' }).click()
-    await joinInPage(eve, links.reviewer, 'Eve Eng', 'engineering')
-    await joinInPage(lee, links.reviewer, 'Lee Legal', 'legal')
-    for (const p of [pat, eve, lee]) await editorOf(p).locator('h1').waitFor()
+    await openReview(
+      stage.url,
+      pat,
+      'Pantry Plan',
+      'Pat PM',
+      { page: eve, role: 'reviewer', name: 'Eve Eng', fn: 'engineering' },
+      { page: lee, role: 'reviewer', name: 'Lee Legal', fn: 'legal' },
+    )
     await advance(pat, 'Start reading')
     await advance(pat, 'Start critique')
     for (const p of [pat, eve, lee]) await waitForPhase(p, 'critique')
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
   })
 
   it('[CD1] [CV1] [CV5] reviewers write anchored cards in blind critique and see only their own', async () => {

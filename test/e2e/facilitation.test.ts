@@ -1,46 +1,26 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../server/app'
+import { describe, expect, it } from 'vitest'
 import { advance, cardOn, waitForPhase } from './critique.helpers'
-import { createReviewInPage, editorOf, joinInPage, launchBrowser, newPage, startServer } from './harness'
-
-const participantIdOf = (page: Page) =>
-  page.evaluate(() => {
-    const s = JSON.parse(localStorage.getItem('prfaq-board.sessions') ?? '{}') as Record<
-      string,
-      { participantId: string }
-    >
-    return Object.values(s)[0]!.participantId
-  })
+import { editorOf, newPage, openReview, participantIdOf, useStage } from './harness'
 
 /** The facilitator's tools and the lock, as people meet them in the browser. */
 describe('facilitation in Chromium', () => {
-  let app: App
-  let url: string
-  let browser: Browser
-
-  beforeAll(async () => {
-    ;({ app, url } = await startServer())
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-  })
+  const stage = useStage()
 
   it('[R3] [RD1] edits made offline are refused after the lock, and the editor resets to the server state', async () => {
-    const fac = await newPage(browser)
-    const author = await newPage(browser)
-    const links = await createReviewInPage(fac.page, url, 'Offline lock', 'Fay Facilitator')
-    await fac.page.getByRole('button', { name: 'Open the board' }).click()
-    await joinInPage(author.page, links.author, 'Abe Author', 'product')
-    await editorOf(author.page).waitFor()
-    await editorOf(fac.page).waitFor()
+    const fac = await newPage(stage.browser)
+    const author = await newPage(stage.browser)
+    await openReview(stage.url, fac.page, 'Offline lock', 'Fay Facilitator', {
+      page: author.page,
+      role: 'author',
+      name: 'Abe Author',
+      fn: 'product',
+    })
 
     // The author loses the connection, keeps typing in draft…
     const authorId = await participantIdOf(author.page)
     await author.context.setOffline(true)
-    for (const s of await app.io.fetchSockets()) if (s.data.participantId === authorId) s.disconnect(true)
+    for (const s of await stage.app.io.fetchSockets())
+      if (s.data.participantId === authorId) s.disconnect(true)
     await author.page
       .getByTestId('connection')
       .filter({ hasText: /Reconnecting|Offline/ })
@@ -65,12 +45,14 @@ describe('facilitation in Chromium', () => {
   })
 
   it('[NT1] [PA5] [PA7] private notes stay private; a removed participant is shown out; a rotated link is new', async () => {
-    const fac = await newPage(browser)
-    const rev = await newPage(browser)
-    const links = await createReviewInPage(fac.page, url, 'Notes and removal', 'Fay Facilitator')
-    await fac.page.getByRole('button', { name: 'Open the board' }).click()
-    await joinInPage(rev.page, links.reviewer, 'Rita Reviewer', 'legal')
-    await editorOf(rev.page).waitFor()
+    const fac = await newPage(stage.browser)
+    const rev = await newPage(stage.browser)
+    await openReview(stage.url, fac.page, 'Notes and removal', 'Fay Facilitator', {
+      page: rev.page,
+      role: 'reviewer',
+      name: 'Rita Reviewer',
+      fn: 'legal',
+    })
     await fac.page.getByRole('button', { name: 'Start reading' }).click()
     await fac.page.getByRole('dialog').getByRole('button', { name: 'Start reading' }).click()
     await rev.page.getByText('Reading — the document is locked.').waitFor()

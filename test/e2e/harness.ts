@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { createApp, type App } from '../../server/app'
 import { testConfig } from '../../server/config'
 import { silentLogger } from '../../server/logger'
@@ -7,14 +8,14 @@ import { createMemoryStore } from '../../server/store/memory'
 import { AXE_PATH, CHROMIUM_PATH, E2E_CLIENT_DIR, SCREENS_DIR } from './paths'
 
 /** The real server, in-process on port 0, serving the client built by globalSetup. */
-export async function startServer(): Promise<{ app: App; url: string }> {
+async function startServer(): Promise<{ app: App; url: string }> {
   const store = createMemoryStore()
   const app = createApp({ store, config: testConfig({ clientDir: E2E_CLIENT_DIR }), logger: silentLogger() })
   const url = await app.listen()
   return { app, url }
 }
 
-export function launchBrowser(): Promise<Browser> {
+function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -28,6 +29,27 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   })
+}
+
+/** A test file's server and browser. Read its fields in hooks and tests: `beforeAll` sets them. */
+export interface Stage {
+  app: App
+  url: string
+  browser: Browser
+}
+
+/** Starts a server and Chromium before the calling suite's tests and closes both after them. */
+export function useStage(): Stage {
+  const stage: Partial<Stage> = {}
+  beforeAll(async () => {
+    Object.assign(stage, await startServer())
+    stage.browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await stage.browser?.close()
+    await stage.app?.close()
+  })
+  return stage as Stage
 }
 
 /** `bypassCSP` lets a test inject axe-core; the app's own CSP stays on everywhere else. */
@@ -44,13 +66,6 @@ export async function newPage(
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENS_DIR, { recursive: true })
   await page.screenshot({ path: `${SCREENS_DIR}/${name}.png`, fullPage: false })
-}
-
-export interface CreatedReview {
-  reviewId: string
-  participantId: string
-  token: string
-  invites: Record<'author' | 'reviewer' | 'decider' | 'observer', string>
 }
 
 /** Creates a review through the start page, as a person would; returns the invite links shown. */
@@ -75,6 +90,42 @@ export async function createReviewInPage(
   }
 }
 
+/** Someone who joins by the invite link of a role. */
+export interface Guest {
+  page: Page
+  role: 'author' | 'reviewer' | 'decider' | 'observer'
+  name: string
+  fn: string
+}
+
+/**
+ * The host creates a review through the start page and opens its board, each guest joins by the
+ * invite of their role, and every page shows the document's headline; returns the invite links.
+ */
+export async function openReview(
+  url: string,
+  host: Page,
+  title: string,
+  hostName: string,
+  ...guests: Guest[]
+): Promise<Record<Guest['role'], string>> {
+  const links = await createReviewInPage(host, url, title, hostName)
+  await host.getByRole('button', { name: 'Open the board' }).click()
+  for (const g of guests) await joinInPage(g.page, links[g.role], g.name, g.fn)
+  for (const page of [host, ...guests.map((g) => g.page)]) await editorOf(page).locator('h1').waitFor()
+  return links
+}
+
+/** This browser's participant id, from its stored sessions (the first review's). */
+export const participantIdOf = (page: Page) =>
+  page.evaluate(() => {
+    const s = JSON.parse(localStorage.getItem('prfaq-board.sessions') ?? '{}') as Record<
+      string,
+      { participantId: string }
+    >
+    return Object.values(s)[0]!.participantId
+  })
+
 export async function joinInPage(page: Page, inviteUrl: string, name: string, fn: string): Promise<void> {
   await page.goto(inviteUrl)
   await page.getByLabel('Your name').fill(name)
@@ -90,6 +141,13 @@ interface AxeViolation {
   impact: string | null
   help: string
   nodes: { target: unknown[] }[]
+}
+
+/** Saves a screenshot, then fails on any serious or critical axe violation, naming the screen. */
+export async function expectAxeClean(page: Page, name: string): Promise<void> {
+  await screenshot(page, name)
+  const violations = await axeViolations(page)
+  expect(violations, `${name}: ${JSON.stringify(violations, null, 1)}`).toEqual([])
 }
 
 /** axe-core in the page; returns serious and critical violations only. */

@@ -1,42 +1,22 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../server/app'
-import {
-  createReviewInPage,
-  editorOf,
-  joinInPage,
-  launchBrowser,
-  newPage,
-  screenshot,
-  startServer,
-} from './harness'
+import { describe, expect, it } from 'vitest'
+import { editorOf, newPage, openReview, participantIdOf, screenshot, useStage } from './harness'
 
 /** Issue 3 in the browser: the facilitator opens silent reading; the lock and progress are visible. */
 describe('the reading phase in Chromium', () => {
-  let app: App
-  let url: string
-  let browser: Browser
-
-  beforeAll(async () => {
-    ;({ app, url } = await startServer())
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-  })
+  const stage = useStage()
 
   it('[RD1] [RD3] [RD6] [TM1] [TM2] reading locks the author’s editor; a reviewer’s progress reaches the facilitator; the timer shows for all', async () => {
-    const fac = await newPage(browser)
-    const author = await newPage(browser)
-    const reviewer = await newPage(browser)
-    const links = await createReviewInPage(fac.page, url, 'Insight Hub', 'Fay Facilitator')
-    await fac.page.getByRole('button', { name: 'Open the board' }).click()
-    await editorOf(fac.page).waitFor()
-    await joinInPage(author.page, links.author, 'Abe Author', 'product')
-    await joinInPage(reviewer.page, links.reviewer, 'Rita Reviewer', 'finance')
-    await editorOf(author.page).waitFor()
-    await editorOf(reviewer.page).waitFor()
+    const fac = await newPage(stage.browser)
+    const author = await newPage(stage.browser)
+    const reviewer = await newPage(stage.browser)
+    await openReview(
+      stage.url,
+      fac.page,
+      'Insight Hub',
+      'Fay Facilitator',
+      { page: author.page, role: 'author', name: 'Abe Author', fn: 'product' },
+      { page: reviewer.page, role: 'reviewer', name: 'Rita Reviewer', fn: 'finance' },
+    )
 
     // The author can type in draft.
     await editorOf(author.page).click()
@@ -73,13 +53,7 @@ describe('the reading phase in Chromium', () => {
     expect(await editorOf(fac.page).innerText()).not.toContain('SHOULD NOT APPEAR')
 
     // The reviewer reads: sections on screen long enough count, then "done".
-    const reviewerId = await reviewer.page.evaluate(() => {
-      const sessions = JSON.parse(localStorage.getItem('prfaq-board.sessions') ?? '{}') as Record<
-        string,
-        { participantId: string }
-      >
-      return Object.values(sessions)[0]!.participantId
-    })
+    const reviewerId = await participantIdOf(reviewer.page)
     const row = fac.page.getByTestId(`progress-${reviewerId}`)
     // A page in the background is not rendered, so nothing is "on screen" there: bring it forward.
     await reviewer.page.bringToFront()

@@ -1,18 +1,8 @@
 import fs from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../server/app'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { advance, cardOn, selectInDocument, sessionOf, waitForPhase, writeCard } from './critique.helpers'
-import {
-  axeViolations,
-  createReviewInPage,
-  editorOf,
-  joinInPage,
-  launchBrowser,
-  newPage,
-  screenshot,
-  startServer,
-} from './harness'
+import { editorOf, expectAxeClean, newPage, openReview, screenshot, useStage } from './harness'
 import { SCREENS_DIR } from './paths'
 
 /**
@@ -21,30 +11,25 @@ import { SCREENS_DIR } from './paths'
  * decision panel show live for everyone; the printable export renders.
  */
 describe('rounds, convergence and the decision in Chromium', () => {
-  let app: App
-  let url: string
-  let browser: Browser
+  const stage = useStage()
   let pat: Page
   let eve: Page
   let lee: Page
   const everyone = () => [pat, eve, lee]
 
   beforeAll(async () => {
-    ;({ app, url } = await startServer())
-    browser = await launchBrowser()
-    const open = async () => (await newPage(browser, { bypassCSP: true })).page
+    const open = async () => (await newPage(stage.browser, { bypassCSP: true })).page
     pat = await open()
     eve = await open()
     lee = await open()
-    const links = await createReviewInPage(pat, url, 'Pantry Plan', 'Pat PM')
-    await pat.getByRole('button', { name: 'Open the board' }).click()
-    await joinInPage(eve, links.reviewer, 'Eve Eng', 'engineering')
-    await joinInPage(lee, links.decider, 'Lee Legal', 'legal')
-    for (const p of everyone()) await editorOf(p).locator('h1').waitFor()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
+    await openReview(
+      stage.url,
+      pat,
+      'Pantry Plan',
+      'Pat PM',
+      { page: eve, role: 'reviewer', name: 'Eve Eng', fn: 'engineering' },
+      { page: lee, role: 'decider', name: 'Lee Legal', fn: 'legal' },
+    )
   })
 
   it('[RN1] [RN2] round 1 closes with its statistics; round 2 reading shows what changed', async () => {
@@ -146,9 +131,7 @@ describe('rounds, convergence and the decision in Chromium', () => {
       await row.getByText('Only minor critique left').waitFor()
       await row.locator('.chip', { hasText: 'Approve' }).waitFor()
     }
-    const violations = await axeViolations(pat)
-    await screenshot(pat, 'decision-facilitator')
-    expect(violations, JSON.stringify(violations, null, 1)).toEqual([])
+    await expectAxeClean(pat, 'decision-facilitator')
 
     const record = pat.getByTestId('decision-panel')
     await record.getByLabel('Summary').fill('Go: launch in the spring with the legal condition.')
@@ -167,14 +150,14 @@ describe('rounds, convergence and the decision in Chromium', () => {
 
     // The printable export, as the "Printable page" button fetches it.
     const { reviewId, token } = await sessionOf(eve)
-    const res = await fetch(`${url}/api/reviews/${reviewId}/export.html`, {
+    const res = await fetch(`${stage.url}/api/reviews/${reviewId}/export.html`, {
       headers: { authorization: `Bearer ${token}` },
     })
     expect(res.status).toBe(200)
     const html = await res.text()
     expect(html).toContain('Families plan a week of meals')
     expect(html).toContain('Which data leaves the EU?')
-    const exportPage = await browser.newPage({ viewport: { width: 900, height: 1100 } })
+    const exportPage = await stage.browser.newPage({ viewport: { width: 900, height: 1100 } })
     await exportPage.setContent(html, { waitUntil: 'load' })
     fs.mkdirSync(SCREENS_DIR, { recursive: true })
     await exportPage.screenshot({ path: `${SCREENS_DIR}/export-html.png`, fullPage: false })

@@ -1,17 +1,8 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../server/app'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { advance, selectInDocument, waitForPhase, writeCard } from './critique.helpers'
 import { SCREENS_DIR } from './paths'
-import {
-  axeViolations,
-  editorOf,
-  joinInPage,
-  launchBrowser,
-  newPage,
-  screenshot,
-  startServer,
-} from './harness'
+import { axeViolations, editorOf, joinInPage, newPage, screenshot, useStage } from './harness'
 
 const SIZES = [
   { width: 1440, height: 900 },
@@ -24,9 +15,7 @@ const SIZES = [
  * .tmp/screens/polish-*.png for people to look at, and checked with axe (serious and critical).
  */
 describe('every screen at two sizes', () => {
-  let app: App
-  let url: string
-  let browser: Browser
+  const stage = useStage()
   let pat: Page
   let eve: Page
   const problems: string[] = []
@@ -47,18 +36,12 @@ describe('every screen at two sizes', () => {
   }
 
   beforeAll(async () => {
-    ;({ app, url } = await startServer())
-    browser = await launchBrowser()
-    pat = (await newPage(browser, { bypassCSP: true })).page
-    eve = (await newPage(browser, { bypassCSP: true })).page
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
+    pat = (await newPage(stage.browser, { bypassCSP: true })).page
+    eve = (await newPage(stage.browser, { bypassCSP: true })).page
   })
 
   it('[W1] start, join and the board in every phase, as facilitator and reviewer', async () => {
-    await pat.goto(url)
+    await pat.goto(stage.url)
     await pat.getByLabel('Your name').fill('Pat PM')
     await pat.getByLabel('Try an example PR/FAQ').check()
     await look(pat, 'start')

@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { App } from '../../server/app'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { SyncClient, until } from '../integration/helpers/syncClient'
 import type { Wire } from './fixtures/wireClient'
-import { launchBrowser, newPage, startServer } from './harness'
+import { newPage, useStage } from './harness'
 
 type WireWindow = { wire: Wire; results: unknown[]; doc: InstanceType<Wire['Y']['Doc']>; received: string[] }
 
@@ -13,23 +12,15 @@ type WireWindow = { wire: Wire; results: unknown[]; doc: InstanceType<Wire['Y'][
  * arrive in the page as Uint8Arrays that decode.
  */
 describe('the wire in Chromium', () => {
-  let app: App
-  let url: string
-  let browser: Browser
+  const stage = useStage()
   let page: Page
 
   beforeAll(async () => {
-    ;({ app, url } = await startServer())
-    browser = await launchBrowser()
-    ;({ page } = await newPage(browser))
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
+    ;({ page } = await newPage(stage.browser))
   })
 
   it('carries Yjs updates, subarray views and a 300 KB state exactly, both ways', async () => {
-    const res = await fetch(`${url}/api/reviews`, {
+    const res = await fetch(`${stage.url}/api/reviews`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ title: 'Wire', facilitator: { name: 'Wendy', function: 'engineering' } }),
@@ -37,7 +28,7 @@ describe('the wire in Chromium', () => {
     const { token } = (await res.json()) as { token: string }
     const big = 'abcdefghij0123456789ÄÖÜ✓'.repeat(Math.ceil(300_000 / 24)).slice(0, 300_000)
 
-    await page.goto(url)
+    await page.goto(stage.url)
     await page.addScriptTag({ url: '/wire-test.js', type: 'module' })
     await page.waitForFunction(() => 'wire' in window)
 
@@ -91,7 +82,7 @@ describe('the wire in Chromium', () => {
     )
     expect(acks).toEqual([{ ok: true }, { ok: true }, { ok: true }])
 
-    const node = new SyncClient(url, token)
+    const node = new SyncClient(stage.url, token)
     await node.synced
     expect(node.text()).toBe(`from the page;from a view;${big}`)
 
