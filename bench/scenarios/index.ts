@@ -1,5 +1,6 @@
 import type { Scenario } from '../lib/scenario'
 import { writeAmplification } from './bytes'
+import { killRestart } from './crash'
 import { fanout } from './fanout'
 import { firstSync, joinStorm } from './joins'
 import { memory } from './memory'
@@ -19,4 +20,5 @@ export const scenarios: Scenario[] = [
   writeAmplification,
   restart,
   pipelined,
+  killRestart,
 ]
