@@ -1,19 +1,18 @@
 import { exportMarkdown } from './exportMarkdown'
 import {
-  anchorStatus,
   authorName,
+  cardFlags,
   convergence,
   critiqueByRound,
   dispositionText,
   formatDate,
-  FUNCTION_LABEL,
-  OUTCOME_LABEL,
   peopleOf,
   roundRows,
-  SEVERITY_LABEL,
-  STANCE_LABEL,
+  signerName,
+  votesText,
   type ExportInput,
 } from './exportModel'
+import { FUNCTION_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, STANCE_LABELS } from '../domain/labels'
 
 /** User text inside Markdown: no raw HTML, and no line that could end the list item it sits in. */
 function safe(text: string): string {
@@ -49,28 +48,20 @@ export function renderExportMarkdown(input: ExportInput): string {
   for (const { round, groups } of rounds) {
     out.push(`## Round ${round}`, '')
     for (const { func, cards } of groups) {
-      out.push(`### ${FUNCTION_LABEL[func]} (${cards.length})`, '')
+      out.push(`### ${FUNCTION_LABELS[func]} (${cards.length})`, '')
       for (const card of cards) {
-        const status = anchorStatus(card, input.doc)
-        const flags = [card.late ? 'late' : '', status && status !== 'ok' ? `anchor ${status}` : '']
-          .filter(Boolean)
-          .join(', ')
+        const flags = cardFlags(card, input.doc).join(', ')
         out.push(
-          `- **${SEVERITY_LABEL[card.severity]} ${card.kind}** — ${indented(card.body, '  ')}` +
-            ` *(${safe(authorName(card, people))}; ${card.votes} vote${card.votes === 1 ? '' : 's'}${flags ? '; ' + flags : ''})*`,
+          `- **${SEVERITY_LABELS[card.severity]} ${card.kind}** — ${indented(card.body, '  ')}` +
+            ` *(${safe(authorName(card, people))}; ${votesText(card.votes)}${flags ? '; ' + flags : ''})*`,
         )
         if (card.anchor) {
           const where = card.anchor.section ? ` (${safe(card.anchor.section)})` : ''
           out.push(`  > ${indented(card.anchor.quote, '  > ')}${where}`)
         }
         out.push(`  - Disposition: ${indented(dispositionText(card, input.cards), '    ')}`)
-        for (const reply of card.replies) {
-          const who =
-            reply.authorId && people[reply.authorId]
-              ? people[reply.authorId]!.name
-              : `a ${FUNCTION_LABEL[reply.function]} reviewer`
-          out.push(`  - Reply from ${safe(who)}: ${indented(reply.body, '    ')}`)
-        }
+        for (const reply of card.replies)
+          out.push(`  - Reply from ${safe(authorName(reply, people))}: ${indented(reply.body, '    ')}`)
       }
       out.push('')
     }
@@ -107,9 +98,8 @@ export function renderExportMarkdown(input: ExportInput): string {
   if (signoffs.length) {
     out.push('| Decider | Function | Stance | Rationale | Conditions |', '|---|---|---|---|---|')
     for (const s of signoffs) {
-      const name = people[s.participantId]?.name ?? `a ${FUNCTION_LABEL[s.function]} decider`
       out.push(
-        `| ${cell(name)} | ${FUNCTION_LABEL[s.function]} | ${STANCE_LABEL[s.stance]} | ${cell(s.rationale)} | ${cell(s.conditions ?? '')} |`,
+        `| ${cell(signerName(s, people))} | ${FUNCTION_LABELS[s.function]} | ${STANCE_LABELS[s.stance]} | ${cell(s.rationale)} | ${cell(s.conditions ?? '')} |`,
       )
     }
     out.push('')
@@ -117,7 +107,7 @@ export function renderExportMarkdown(input: ExportInput): string {
   for (const r of records) {
     const by = people[r.by]?.name ?? 'the facilitator'
     out.push(
-      `**Outcome: ${OUTCOME_LABEL[r.outcome]}** (round ${r.round}, ${formatDate(r.at)}, recorded by ${safe(by)})`,
+      `**Outcome: ${OUTCOME_LABELS[r.outcome]}** (round ${r.round}, ${formatDate(r.at)}, recorded by ${safe(by)})`,
       '',
     )
     if (r.summary) out.push(indented(r.summary, ''), '')

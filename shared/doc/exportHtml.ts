@@ -1,21 +1,20 @@
 import { EXPORT_CSS } from './exportStyles'
 import { documentHtml, escapeHtml, textHtml } from './htmlBlocks'
 import {
-  anchorStatus,
   authorName,
+  cardFlags,
   convergence,
   critiqueByRound,
   dispositionText,
   formatDate,
-  FUNCTION_LABEL,
-  OUTCOME_LABEL,
   peopleOf,
   roundRows,
-  SEVERITY_LABEL,
-  STANCE_LABEL,
+  signerName,
+  votesText,
   type ExportInput,
   type ExportPerson,
 } from './exportModel'
+import { FUNCTION_LABELS, OUTCOME_LABELS, SEVERITY_LABELS, STANCE_LABELS } from '../domain/labels'
 import type { CardView } from '../protocol/board'
 
 /**
@@ -29,7 +28,7 @@ export function renderExportHtml(input: ExportInput): string {
   const last = input.decision.records[input.decision.records.length - 1]
   const meta = [
     input.rounds.length ? `Round ${input.rounds[input.rounds.length - 1]!.round}` : '',
-    last ? `Outcome: ${OUTCOME_LABEL[last.outcome]}` : '',
+    last ? `Outcome: ${OUTCOME_LABELS[last.outcome]}` : '',
     input.exportedAt !== undefined ? `Exported ${formatDate(input.exportedAt)}` : '',
   ].filter(Boolean)
   const sections = [critique(input, people), rounds(input)]
@@ -71,7 +70,7 @@ function critique(input: ExportInput, people: Record<string, ExportPerson>): str
             groups
               .map(
                 ({ func, cards }) =>
-                  `<h4>${FUNCTION_LABEL[func]} (${cards.length})</h4>\n${cards.map((c) => cardHtml(c, input, people)).join('\n')}`,
+                  `<h4>${FUNCTION_LABELS[func]} (${cards.length})</h4>\n${cards.map((c) => cardHtml(c, input, people)).join('\n')}`,
               )
               .join('\n'),
         )
@@ -81,28 +80,17 @@ function critique(input: ExportInput, people: Record<string, ExportPerson>): str
 }
 
 function cardHtml(card: CardView, input: ExportInput, people: Record<string, ExportPerson>): string {
-  const status = anchorStatus(card, input.doc)
-  const flags = [
-    `${card.votes} vote${card.votes === 1 ? '' : 's'}`,
-    card.late ? 'late' : '',
-    status && status !== 'ok' ? `anchor ${status}` : '',
-  ].filter(Boolean)
+  const flags = [votesText(card.votes), ...cardFlags(card, input.doc)]
   const quote = card.anchor
     ? `<blockquote>${textHtml(card.anchor.quote)}${card.anchor.section ? ` <span class="note">— ${escapeHtml(card.anchor.section)}</span>` : ''}</blockquote>`
     : ''
   const replies = card.replies.length
     ? `<ul class="replies">${card.replies
-        .map((r) => {
-          const who =
-            r.authorId && people[r.authorId]
-              ? people[r.authorId]!.name
-              : `a ${FUNCTION_LABEL[r.function]} reviewer`
-          return `<li><strong>${escapeHtml(who)}:</strong> ${textHtml(r.body)}</li>`
-        })
+        .map((r) => `<li><strong>${escapeHtml(authorName(r, people))}:</strong> ${textHtml(r.body)}</li>`)
         .join('')}</ul>`
     : ''
   return `<div class="card">
-<p class="card-meta"><span class="badge sev-${card.severity}">${SEVERITY_LABEL[card.severity]}</span>${escapeHtml(card.kind)} · ${escapeHtml(authorName(card, people))} · ${escapeHtml(flags.join(' · '))}</p>
+<p class="card-meta"><span class="badge sev-${card.severity}">${SEVERITY_LABELS[card.severity]}</span>${escapeHtml(card.kind)} · ${escapeHtml(authorName(card, people))} · ${escapeHtml(flags.join(' · '))}</p>
 ${quote}
 <p>${textHtml(card.body)}</p>
 <p class="disposition">${escapeHtml(dispositionText(card, input.cards))}</p>
@@ -149,10 +137,10 @@ function decision(input: ExportInput, people: Record<string, ExportPerson>): str
 <thead><tr><th>Decider</th><th>Function</th><th>Stance</th><th>Rationale</th><th>Conditions</th></tr></thead>
 <tbody>
 ${signoffs
-  .map((s) => {
-    const name = people[s.participantId]?.name ?? `a ${FUNCTION_LABEL[s.function]} decider`
-    return `<tr><td>${escapeHtml(name)}</td><td>${FUNCTION_LABEL[s.function]}</td><td>${STANCE_LABEL[s.stance]}</td><td>${textHtml(s.rationale)}</td><td>${textHtml(s.conditions ?? '')}</td></tr>`
-  })
+  .map(
+    (s) =>
+      `<tr><td>${escapeHtml(signerName(s, people))}</td><td>${FUNCTION_LABELS[s.function]}</td><td>${STANCE_LABELS[s.stance]}</td><td>${textHtml(s.rationale)}</td><td>${textHtml(s.conditions ?? '')}</td></tr>`,
+  )
   .join('\n')}
 </tbody>
 </table>`
@@ -161,7 +149,7 @@ ${signoffs
     ? records
         .map(
           (r) =>
-            `<p><strong>Outcome: ${OUTCOME_LABEL[r.outcome]}</strong> <span class="note">(round ${r.round}, ${formatDate(r.at)}, recorded by ${escapeHtml(people[r.by]?.name ?? 'the facilitator')})</span></p>${r.summary ? `\n<p>${textHtml(r.summary)}</p>` : ''}`,
+            `<p><strong>Outcome: ${OUTCOME_LABELS[r.outcome]}</strong> <span class="note">(round ${r.round}, ${formatDate(r.at)}, recorded by ${escapeHtml(people[r.by]?.name ?? 'the facilitator')})</span></p>${r.summary ? `\n<p>${textHtml(r.summary)}</p>` : ''}`,
         )
         .join('\n')
     : '<p class="note">No outcome recorded yet.</p>'

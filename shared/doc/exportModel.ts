@@ -2,6 +2,7 @@ import type * as Y from 'yjs'
 import type { CardView, DecisionView } from '../protocol/board'
 import type { Func, RoundRecord, Severity } from '../domain/types'
 import { FUNCTIONS, SEVERITIES } from '../domain/types'
+import { FUNCTION_LABELS } from '../domain/labels'
 import { readConvergence, type ConvergenceReading } from '../domain/stats'
 import type { Check } from './checks'
 import type { AnchorStatus } from './anchors'
@@ -28,23 +29,6 @@ export interface ExportInput {
   exportedAt?: number
 }
 
-export const FUNCTION_LABEL: Record<Func, string> = {
-  engineering: 'Engineering',
-  design: 'Design',
-  finance: 'Finance',
-  marketing: 'Marketing',
-  legal: 'Legal',
-  leadership: 'Leadership',
-  product: 'Product',
-  other: 'Other',
-}
-
-export const SEVERITY_LABEL: Record<Severity, string> = {
-  fatal: 'Fatal',
-  structural: 'Structural',
-  minor: 'Minor',
-}
-
 export function peopleOf(input: ExportInput): Record<string, ExportPerson> {
   const p = input.participants
   return Array.isArray(p)
@@ -52,12 +36,28 @@ export function peopleOf(input: ExportInput): Record<string, ExportPerson> {
     : p
 }
 
+/** A card's or reply's writer, or "a Legal reviewer" when the review hides names [CV6]. */
 export function authorName(
   card: { authorId?: string; function: Func },
   people: Record<string, ExportPerson>,
 ): string {
   const person = card.authorId ? people[card.authorId] : undefined
-  return person ? person.name : `a ${FUNCTION_LABEL[card.function]} reviewer`
+  return person ? person.name : `a ${FUNCTION_LABELS[card.function]} reviewer`
+}
+
+export function signerName(
+  signoff: { participantId: string; function: Func },
+  people: Record<string, ExportPerson>,
+): string {
+  return people[signoff.participantId]?.name ?? `a ${FUNCTION_LABELS[signoff.function]} decider`
+}
+
+export const votesText = (votes: number): string => `${votes} vote${votes === 1 ? '' : 's'}`
+
+/** What else a reader should know about a card: written late, or its passage edited or gone. */
+export function cardFlags(card: CardView, doc: Y.Doc | undefined): string[] {
+  const status = anchorStatus(card, doc)
+  return [card.late ? 'late' : '', status && status !== 'ok' ? `anchor ${status}` : ''].filter(Boolean)
 }
 
 /** Cards of one round grouped by function, in the board's column order, most votes first. */
@@ -99,7 +99,7 @@ export function dispositionText(card: CardView, cards: CardView[]): string {
   }
 }
 
-export function anchorStatus(card: CardView, doc: Y.Doc | undefined): AnchorStatus | undefined {
+function anchorStatus(card: CardView, doc: Y.Doc | undefined): AnchorStatus | undefined {
   if (!card.anchor || !doc) return undefined
   return resolveAnchor(doc, card.anchor, readDocText(doc)).status
 }
@@ -155,6 +155,3 @@ export function shorten(text: string, max: number): string {
   const t = text.replace(/\s+/g, ' ').trim()
   return t.length > max ? t.slice(0, max - 1).trimEnd() + '…' : t
 }
-
-export const STANCE_LABEL = { approve: 'Approve', concern: 'Concern', block: 'Block' } as const
-export const OUTCOME_LABEL = { go: 'Go', 'no-go': 'No-go', iterate: 'Iterate' } as const

@@ -1,15 +1,6 @@
-import type { Func, Phase, Role } from '../../../shared/domain/types'
+import type { Phase, Role } from '../../../shared/domain/types'
 
-export const FUNCTION_LABELS: Record<Func, string> = {
-  engineering: 'Engineering',
-  design: 'Design',
-  finance: 'Finance',
-  marketing: 'Marketing',
-  legal: 'Legal',
-  leadership: 'Leadership',
-  product: 'Product',
-  other: 'Other',
-}
+export { FUNCTION_LABELS } from '../../../shared/domain/labels'
 
 export const PHASE_LABELS: Record<Phase, string> = {
   draft: 'Draft',

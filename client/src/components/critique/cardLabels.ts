@@ -4,11 +4,7 @@ import { SEVERITIES } from '../../../../shared/domain/types'
 import type { CardView, ParticipantView } from '../../../../shared/protocol/board'
 import { FUNCTION_LABELS } from '../../lib/labels'
 
-export const SEVERITY_LABELS: Record<Severity, string> = {
-  fatal: 'Fatal',
-  structural: 'Structural',
-  minor: 'Minor',
-}
+export { SEVERITY_LABELS } from '../../../../shared/domain/labels'
 export const SEVERITY_HINTS: Record<Severity, string> = {
   fatal: 'the idea cannot work as written',
   structural: 'a part needs rethinking',
