@@ -50,6 +50,11 @@ export function createCard(
   return ok({ events: [{ type: 'card.created', card }, ...events], cardId: card.id })
 }
 
+/** How many cards are triaged as duplicates of this one: such an original stays as it is [TR4]. */
+export function duplicatesOf(state: ReviewState, cardId: string): number {
+  return Object.values(state.cards).filter((c) => c.triage?.duplicateOf === cardId).length
+}
+
 /** Only the card's author changes it, in its own round, before it is triaged [CD4]. */
 function ownUntriaged(state: ReviewState, cardId: string, actor: Participant): Result<Card> {
   const found = visibleCard(state, cardId, actor)
@@ -89,7 +94,7 @@ export function deleteCard(
 ): Result<Decision> {
   const found = ownUntriaged(state, cmd.cardId, actor)
   if (!found.ok) return found
-  const copies = Object.values(state.cards).filter((c) => c.triage?.duplicateOf === cmd.cardId).length
+  const copies = duplicatesOf(state, cmd.cardId)
   if (copies > 0)
     return err('CONFLICT', `${copies} card(s) are marked duplicates of this one; it cannot be deleted.`) // [TR4]
   return ok({ events: [{ type: 'card.deleted', cardId: cmd.cardId }] })

@@ -1,6 +1,6 @@
 import type { CommandType } from '../../protocol/commands'
 import { err, ok, type Result } from '../result'
-import type { Participant, Phase, ReviewState, Role } from '../types'
+import { PHASES, type Participant, type Phase, type ReviewState, type Role } from '../types'
 
 /** The id the server acts under for system events (e.g. answering a card as FAQ). */
 export const SERVER_ID = 'server'
@@ -25,19 +25,11 @@ export interface CommandRule {
   phases: readonly Phase[] | 'open'
 }
 
-const OPEN: readonly Phase[] = [
-  'draft',
-  'reading',
-  'critique',
-  'discussion',
-  'triage',
-  'revision',
-  'decision',
-]
+const OPEN: readonly Phase[] = PHASES.filter((p) => p !== 'closed')
 
 /** Who and when, per command (SPEC: PA, RD, NT, CD, VT, TR, RV, DC, ST, TM). */
 export const COMMAND_RULES: Record<CommandType, CommandRule> = {
-  'phase.advance': { who: 'facilitator', phases: [...OPEN, 'closed'] }, // [PH2]
+  'phase.advance': { who: 'facilitator', phases: PHASES }, // [PH2]
   'timer.set': { who: 'facilitator', phases: 'open' }, // [TM1]
   'reading.progress': { who: 'active', phases: ['reading'] }, // [RD3]
   'note.save': { who: 'contributor', phases: 'open' }, // [NT1]

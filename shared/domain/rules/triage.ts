@@ -2,7 +2,7 @@ import type { CommandOf } from '../../protocol/commands'
 import { err, ok, type Result } from '../result'
 import type { Participant, ReviewState, Triage } from '../types'
 import type { DecideContext, Decision } from './context'
-import { visibleCard } from './cards'
+import { duplicatesOf, visibleCard } from './cards'
 
 /**
  * Authors triage any revealed card, of any round, in triage and revision [TR1]; a later triage
@@ -36,7 +36,7 @@ export function triageCard(
       if (!of.ok) return err('NOT_FOUND', 'The card it duplicates does not exist.')
       if (of.value.triage?.disposition === 'duplicate')
         return err('INVALID', 'That card is itself a duplicate; mark this one a duplicate of the original.')
-      const copies = Object.values(state.cards).filter((c) => c.triage?.duplicateOf === card.id).length
+      const copies = duplicatesOf(state, card.id)
       if (copies > 0)
         return err('CONFLICT', `${copies} card(s) are duplicates of this one; it stays the original.`)
       triage.duplicateOf = of.value.id
