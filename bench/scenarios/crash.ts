@@ -119,7 +119,7 @@ export const killRestart: Scenario = {
   reps: () => 1,
   async run(kind, ctx): Promise<Outcome> {
     if (kind !== 'ours') return { metrics: {}, convergence: [], notes: ['the reference acks nothing'] }
-    const n = ctx.quick ? 30 : 500
+    const n = Number(process.env.BENCH_P13_N) || (ctx.quick ? 30 : 500)
     const writersN = 10
     const server = await startServer(kind, { label: 'P13' })
     let second: Awaited<ReturnType<typeof startServer>> | null = null
@@ -185,7 +185,7 @@ export const killRestart: Scenario = {
                   ? 'every client resynced, nothing acknowledged lost'
                   : `${lost} acknowledged clock ticks missing after the restart`
                 : 'writers and a fresh joiner differ after the restart'
-              : 'not every client resynced within 30 s',
+              : `not every client resynced within 30 s: ${peers.filter((p) => !(p.synced && p.syncedAt >= tReady)).length} not resynced (${peers.filter((p) => !p.socket.connected).length} disconnected), ${writers.filter((w) => w.ackedClock !== Y.getState(w.doc.store, w.doc.clientID)).length} writers with edits unacknowledged`,
           },
         ],
         notes: ctx.quick ? [`quick: ${n} clients`] : [],
