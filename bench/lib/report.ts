@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
+import { loadavg } from 'node:os'
 import { machine } from './proc'
 import { ROOT, type Kind } from './servers'
 import { median, round } from './stats'
@@ -106,6 +107,10 @@ export function environment(): Record<string, string | number> {
     ws: pkgVersion('ws'),
     '@y/websocket-server': pkgVersion('@y/websocket-server'),
     commit,
+    // The machine is shared: its load says how far the figures can be trusted.
+    'load average (1/5/15 min) at start': loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / '),
   }
 }
 
