@@ -1,31 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { createReview, startServer, type TestServer } from './helpers/testServer'
-import { SyncClient, until } from './helpers/syncClient'
+import { createReview } from './helpers/testServer'
+import { until } from './helpers/syncClient'
+import { serverPerTest } from './helpers/serverPerTest'
 
 /**
  * In a room of more than 50 sockets, carets are relayed in batches (one update per short window)
  * instead of each move to everyone at once. Every client must still see everyone's latest caret.
  */
-let server: TestServer
-const clients: SyncClient[] = []
-
-beforeEach(async () => {
-  server = await startServer()
-})
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  await server.close()
-})
+const stage = serverPerTest()
 
 describe('awareness in a large room', () => {
   it('[DOC1] every client ends up with the latest caret of every other, batched', async () => {
-    const review = await createReview(server.url)
+    const review = await createReview(stage.server.url)
     const n = 55
     const peers = Array.from({ length: n }, () => {
-      const c = new SyncClient(server.url, review.token)
-      clients.push(c)
+      const c = stage.client(review.token)
       const aw = new Awareness(new Y.Doc())
       let frames = 0
       c.socket.on('yjs:awareness', (bytes: Uint8Array) => {

@@ -1,10 +1,12 @@
 import { isDeepStrictEqual } from 'node:util'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { project } from '../../shared/domain/projection'
 import type { BoardEvent, BoardState } from '../../shared/protocol/board'
 import { applyPatch } from '../../shared/protocol/patch'
-import { createReview, join, startServer, type TestServer } from './helpers/testServer'
-import { SyncClient, until } from './helpers/syncClient'
+import { createReview, join } from './helpers/testServer'
+import type { SyncClient } from './helpers/syncClient'
+import { until } from './helpers/syncClient'
+import { serverPerTest } from './helpers/serverPerTest'
 
 /**
  * Presence goes out as one small patch per tick to the whole room, and the participant list is
@@ -12,16 +14,7 @@ import { SyncClient, until } from './helpers/syncClient'
  * commands, each client's board (state + patches, applied the way the client store does) must
  * equal the server's projection for that participant.
  */
-let server: TestServer
-const clients: SyncClient[] = []
-
-beforeEach(async () => {
-  server = await startServer()
-})
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  await server.close()
-})
+const stage = serverPerTest()
 
 class Board {
   board: BoardState | null = null
@@ -39,25 +32,24 @@ class Board {
 
 describe('presence', () => {
   it('[PA9] joins, leaves and commands in any order leave every board equal to its projection', async () => {
-    const review = await createReview(server.url)
+    const review = await createReview(stage.server.url)
     const people = [
       { pid: review.participantId as string, token: review.token as string },
       ...(
         await Promise.all(
-          Array.from({ length: 7 }, (_, i) => join(server.url, review.invites.reviewer, `R${i}`)),
+          Array.from({ length: 7 }, (_, i) => join(stage.server.url, review.invites.reviewer, `R${i}`)),
         )
       ).map((j) => ({ pid: j.participantId, token: j.token })),
     ]
     const open = (i: number) => {
-      const c = new SyncClient(server.url, people[i]!.token)
-      clients.push(c)
+      const c = stage.client(people[i]!.token)
       return { i, board: new Board(c) }
     }
     const live = people.map((_, i) => open(i))
     // Second tabs of two people: they stay online when one tab closes.
     live.push(open(1), open(2))
     await until(() => live.every((l) => l.board.board !== null))
-    const room = () => server.app.rooms.peek(review.reviewId)!
+    const room = () => stage.server.app.rooms.peek(review.reviewId)!
     // seq is left out: a private change (a note) sends nothing to the others, so their seq lags.
     const view = (b: BoardState | null) => (b ? { ...b, seq: 0 } : b)
     const expected = (i: number) => view(project(room().state, people[i]!.pid, room().online()))

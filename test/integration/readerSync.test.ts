@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createReview, join, startServer, type TestServer } from './helpers/testServer'
-import { SyncClient, syncMessage, until } from './helpers/syncClient'
+import { createReview, join } from './helpers/testServer'
+import { syncMessage, until } from './helpers/syncClient'
+import { serverPerTest } from './helpers/serverPerTest'
 
 /**
  * A reader's update is accepted only when it changes nothing. The server decides that from the
@@ -9,29 +10,15 @@ import { SyncClient, syncMessage, until } from './helpers/syncClient'
  * the answer both ways: a full copy of the document (deletions included) is fine, a deletion or
  * an insertion the document does not hold is refused.
  */
-let server: TestServer
-const clients: SyncClient[] = []
-const client = (token: string) => {
-  const c = new SyncClient(server.url, token)
-  clients.push(c)
-  return c
-}
-
-beforeEach(async () => {
-  server = await startServer()
-})
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  await server.close()
-})
+const stage = serverPerTest()
 
 const STEP2 = 1
 const UPDATE = 2
 
 describe('a reader sending document bytes', () => {
   it('[DOC1] is acknowledged for a copy of the document with its deletions, refused for a new deletion or insertion', async () => {
-    const review = await createReview(server.url)
-    const author = client(review.token)
+    const review = await createReview(stage.server.url)
+    const author = stage.client(review.token)
     await author.synced
     const t = author.doc.getText('t')
     t.insert(0, 'hello brave new world')
@@ -39,7 +26,7 @@ describe('a reader sending document bytes', () => {
     await author.settled()
     expect(author.acks.every((a) => a.ok)).toBe(true)
 
-    const reader = client((await join(server.url, review.invites.reviewer)).token)
+    const reader = stage.client((await join(stage.server.url, review.invites.reviewer)).token)
     await reader.synced
     await until(() => reader.text() === 'hello new world')
     const copy = Y.encodeStateAsUpdate(reader.doc)
@@ -66,6 +53,6 @@ describe('a reader sending document bytes', () => {
     expect(await reader.send(syncMessage(UPDATE, Y.encodeStateAsUpdate(insert, sv2)))).toMatchObject({
       ok: false,
     })
-    expect(server.app.rooms.peek(review.reviewId)!.doc.getText('t').toString()).toBe('hello new world')
+    expect(stage.server.app.rooms.peek(review.reviewId)!.doc.getText('t').toString()).toBe('hello new world')
   })
 })

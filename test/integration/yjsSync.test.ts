@@ -1,32 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createReview, join, startServer, type TestServer } from './helpers/testServer'
-import { SyncClient, syncMessage, until } from './helpers/syncClient'
+import { createReview, join } from './helpers/testServer'
+import { syncMessage, until } from './helpers/syncClient'
+import { serverPerTest } from './helpers/serverPerTest'
 
-let server: TestServer
-const clients: SyncClient[] = []
-const client = (token: string) => {
-  const c = new SyncClient(server.url, token)
-  clients.push(c)
-  return c
-}
+const stage = serverPerTest()
 
-beforeEach(async () => {
-  server = await startServer()
-})
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close()
-  await server.close()
-})
-
-const serverDoc = (reviewId: string) => server.app.rooms.peek(reviewId)!.doc
+const serverDoc = (reviewId: string) => stage.server.app.rooms.peek(reviewId)!.doc
 
 describe('yjs:sync', () => {
   it('[DOC1] two authors converge on concurrent edits', async () => {
-    const review = await createReview(server.url)
-    const other = await join(server.url, review.invites.author)
-    const a = client(review.token)
-    const b = client(other.token)
+    const review = await createReview(stage.server.url)
+    const other = await join(stage.server.url, review.invites.author)
+    const a = stage.client(review.token)
+    const b = stage.client(other.token)
     await Promise.all([a.synced, b.synced])
     expect(a.doc.getXmlFragment('prfaq').length).toBeGreaterThan(0)
     for (let i = 0; i < 20; i++) {
@@ -40,9 +27,9 @@ describe('yjs:sync', () => {
   })
 
   it('[DOC1] refuses a reviewer update with FORBIDDEN and resyncs the reviewer', async () => {
-    const review = await createReview(server.url)
-    const reviewer = await join(server.url, review.invites.reviewer)
-    const r = client(reviewer.token)
+    const review = await createReview(stage.server.url)
+    const reviewer = await join(stage.server.url, review.invites.reviewer)
+    const r = stage.client(reviewer.token)
     await r.synced
     r.doc.getText('t').insert(0, 'sneaky')
     await r.settled()
@@ -54,9 +41,9 @@ describe('yjs:sync', () => {
   })
 
   it('acknowledges every message, the handshake included, and an empty step 2 from anyone', async () => {
-    const review = await createReview(server.url)
-    const observer = await join(server.url, review.invites.observer)
-    const o = client(observer.token)
+    const review = await createReview(stage.server.url)
+    const observer = await join(stage.server.url, review.invites.observer)
+    const o = stage.client(observer.token)
     await o.synced
     await o.settled()
     expect(o.acks.length).toBeGreaterThanOrEqual(2) // our step 1 and the step 2 answering the server's
@@ -64,9 +51,9 @@ describe('yjs:sync', () => {
   })
 
   it('answers malformed bytes with INVALID, changes nothing and keeps serving others', async () => {
-    const review = await createReview(server.url)
-    const a = client(review.token)
-    const b = client(review.token)
+    const review = await createReview(stage.server.url)
+    const a = stage.client(review.token)
+    const b = stage.client(review.token)
     await Promise.all([a.synced, b.synced])
     const before = Y.encodeStateAsUpdate(serverDoc(review.reviewId))
     const bad = [
@@ -86,8 +73,8 @@ describe('yjs:sync', () => {
   })
 
   it('refuses an oversized update with TOO_LARGE', async () => {
-    const review = await createReview(server.url)
-    const a = client(review.token)
+    const review = await createReview(stage.server.url)
+    const a = stage.client(review.token)
     await a.synced
     const big = new Y.Doc()
     big.getText('t').insert(0, 'x'.repeat(2.5 * 1024 * 1024))
@@ -99,13 +86,13 @@ describe('yjs:sync', () => {
   it('acknowledges an update only after the store committed it', async () => {
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
-    const review = await createReview(server.url)
-    const write = server.store.write.bind(server.store)
-    server.store.write = async (id, set) => {
+    const review = await createReview(stage.server.url)
+    const write = stage.server.store.write.bind(stage.server.store)
+    stage.server.store.write = async (id, set) => {
       if (set.updates) await gate
       return write(id, set)
     }
-    const a = client(review.token)
+    const a = stage.client(review.token)
     await a.synced
     await a.settled()
     a.doc.getText('t').insert(0, 'wait for it')
@@ -114,7 +101,7 @@ describe('yjs:sync', () => {
     release()
     await a.settled()
     expect(a.acks.at(-1)).toEqual({ ok: true })
-    const parts = await server.store.loadDocument(review.reviewId)
+    const parts = await stage.server.store.loadDocument(review.reviewId)
     const stored = new Y.Doc()
     parts.forEach((p) => Y.applyUpdate(stored, p))
     expect(stored.getText('t').toString()).toBe('wait for it')
