@@ -1,11 +1,11 @@
-import { io, type Socket } from 'socket.io-client'
+import type { Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { Ack } from '../../shared/protocol/events'
-import * as msgpackParser from '../../shared/protocol/msgpackParser'
 import { createReview, join, startServer, type TestServer } from '../integration/helpers/testServer'
 import { FaultClient } from './helpers/faultClient'
 import { percentile, report, sleep } from './helpers/seed'
+import { connected, wireSocket } from '../integration/helpers/wireSocket'
 
 /** M3: per-socket rate limits with the default rates. */
 let server: TestServer
@@ -22,19 +22,7 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
   }
 }
 
-function connect(token: string): Promise<Socket> {
-  const s = io(server.url, {
-    parser: msgpackParser,
-    transports: ['websocket'],
-    auth: { token },
-    reconnection: false,
-    forceNew: true,
-  })
-  return new Promise((resolve, reject) => {
-    s.once('connect', () => resolve(s))
-    s.once('connect_error', reject)
-  })
-}
+const connect = (token: string): Promise<Socket> => connected(wireSocket(server.url, token))
 
 /** Small real updates from one Y.Doc, each wrapped as a y-protocols update message. */
 function updates(n: number): Buffer[] {

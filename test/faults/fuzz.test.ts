@@ -1,15 +1,15 @@
 import fc from 'fast-check'
 import * as encoding from 'lib0/encoding'
-import { io, type Socket } from 'socket.io-client'
+import type { Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { COMMAND_TYPES } from '../../shared/protocol/commands'
 import { ERROR_CODES } from '../../shared/protocol/errors'
 import type { Ack } from '../../shared/protocol/events'
-import * as msgpackParser from '../../shared/protocol/msgpackParser'
 import { createReview, join, startServer, type TestServer } from '../integration/helpers/testServer'
 import { FaultClient } from './helpers/faultClient'
 import { LONG, percentile, pick, report, rng, seedFor, sleep } from './helpers/seed'
+import { connected, wireSocket } from '../integration/helpers/wireSocket'
 
 /**
  * M1: malformed Yjs bytes and random command payloads from real sockets. Everything refused
@@ -34,19 +34,7 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-function rawSocket(token: string): Promise<Socket> {
-  const s = io(server.url, {
-    parser: msgpackParser,
-    transports: ['websocket'],
-    auth: { token },
-    reconnection: false,
-    forceNew: true,
-  })
-  return new Promise((resolve, reject) => {
-    s.once('connect', () => resolve(s))
-    s.once('connect_error', reject)
-  })
-}
+const rawSocket = (token: string): Promise<Socket> => connected(wireSocket(server.url, token))
 
 function wrap(type: number, payload: Uint8Array): Uint8Array {
   const enc = encoding.createEncoder()

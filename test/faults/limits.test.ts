@@ -1,11 +1,10 @@
-import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { Ack } from '../../shared/protocol/events'
-import * as msgpackParser from '../../shared/protocol/msgpackParser'
 import { createReview, join, postJson, startServer, type TestServer } from '../integration/helpers/testServer'
 import { FaultClient } from './helpers/faultClient'
 import { report, sleep } from './helpers/seed'
+import { wireSocket } from '../integration/helpers/wireSocket'
 
 /** M2: every size limit answers TOO_LARGE (413 over HTTP) with a sentence, and the server stays up. */
 const LIMITS = { frameBytes: 64 * 1024, updateBytes: 16 * 1024, docBytes: 48 * 1024, jsonBytes: 8 * 1024 }
@@ -48,13 +47,7 @@ describe('size limits', () => {
   it('[M2] a frame over maxHttpBufferSize closes only that connection; others carry on', async () => {
     const review = await createReview(server.url)
     const other = new FaultClient(server.url, review.token)
-    const big = io(server.url, {
-      parser: msgpackParser,
-      transports: ['websocket'],
-      auth: { token: review.token },
-      reconnection: false,
-      forceNew: true,
-    })
+    const big = wireSocket(server.url, review.token)
     await until(() => big.connected && other.synced > 0)
     const reason = new Promise<string>((r) => big.once('disconnect', r))
     big.emit('yjs:sync', Buffer.alloc(LIMITS.frameBytes + 1024, 1))

@@ -1,16 +1,15 @@
 import fs from 'node:fs'
 import { Writable } from 'node:stream'
 import pino from 'pino'
-import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp, type App } from '../../server/app'
 import { newInviteCode, newToken } from '../../server/auth/secrets'
 import { testConfig } from '../../server/config'
 import { createMemoryStore } from '../../server/store/memory'
-import * as msgpackParser from '../../shared/protocol/msgpackParser'
 import { createReview, join, postJson } from '../integration/helpers/testServer'
 import { FaultClient } from './helpers/faultClient'
 import { report, sleep } from './helpers/seed'
+import { handshake } from '../integration/helpers/wireSocket'
 
 /**
  * S4, S5, W1 against a server whose logger writes into memory, so the test can read every log
@@ -51,21 +50,6 @@ async function until(check: () => boolean, ms = 5_000): Promise<void> {
     if (Date.now() - t > ms) throw new Error('timed out')
     await sleep(5)
   }
-}
-
-function handshake(base: string, token: unknown, origin?: string): Promise<string> {
-  const s = io(base, {
-    parser: msgpackParser,
-    transports: ['websocket'],
-    auth: token === undefined ? {} : { token },
-    reconnection: false,
-    forceNew: true,
-    extraHeaders: origin ? { origin } : {},
-  })
-  return new Promise<string>((resolve) => {
-    s.once('connect', () => resolve('connected'))
-    s.once('connect_error', (e) => resolve(e.message))
-  }).finally(() => s.close())
 }
 
 const codeOf = (invite: string) => invite.split('/join/')[1]!

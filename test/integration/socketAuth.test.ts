@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { io } from 'socket.io-client'
-import * as msgpackParser from '../../shared/protocol/msgpackParser'
 import { createReview, join, startServer, type TestServer } from './helpers/testServer'
 import { connectOutcome, SyncClient, until } from './helpers/syncClient'
+import { handshake } from './helpers/wireSocket'
 
 let server: TestServer
 beforeAll(async () => {
@@ -10,20 +9,8 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-function outcome(opts: { token?: unknown; origin?: string }): Promise<string> {
-  const socket = io(server.url, {
-    parser: msgpackParser,
-    transports: ['websocket'],
-    auth: opts.token === undefined ? {} : { token: opts.token },
-    reconnection: false,
-    forceNew: true,
-    extraHeaders: opts.origin ? { origin: opts.origin } : {},
-  })
-  return new Promise<string>((resolve) => {
-    socket.once('connect', () => resolve('connected'))
-    socket.once('connect_error', (e) => resolve(e.message))
-  }).finally(() => socket.close())
-}
+const outcome = (opts: { token?: unknown; origin?: string }): Promise<string> =>
+  handshake(server.url, opts.token, opts.origin)
 
 describe('socket handshake', () => {
   it('[S5] refuses a missing or bad token with connect_error "unauthorized"', async () => {

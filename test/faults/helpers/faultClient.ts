@@ -1,21 +1,14 @@
 import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
-import { io, type Socket } from 'socket.io-client'
+import type { Socket } from 'socket.io-client'
 import * as Y from 'yjs'
-import * as msgpackParser from '../../../shared/protocol/msgpackParser'
 import type { BoardState } from '../../../shared/protocol/board'
 import type { WireError } from '../../../shared/protocol/errors'
 import type { Ack } from '../../../shared/protocol/events'
+import { wireSocket } from '../../integration/helpers/wireSocket'
+import { syncMessage } from '../../integration/helpers/syncClient'
 
 const REMOTE = Symbol('remote')
 const RESET_CODES = new Set(['FORBIDDEN', 'PHASE_LOCKED', 'TOO_LARGE', 'INVALID', 'NOT_FOUND'])
-
-function syncMessage(type: number, payload: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder()
-  encoding.writeVarUint(enc, type)
-  encoding.writeVarUint8Array(enc, payload)
-  return encoding.toUint8Array(enc)
-}
 
 /** Faults on the path between this client and the server (C1); all decided by `rand`. */
 export interface NetworkFaults {
@@ -55,15 +48,11 @@ export class FaultClient {
   synced = 0
 
   constructor(url: string, token: string, opts: { reconnect?: boolean } = {}) {
-    this.socket = io(url, {
-      parser: msgpackParser,
-      transports: ['websocket'],
-      auth: { token },
+    this.socket = wireSocket(url, token, {
       reconnection: opts.reconnect ?? false,
       reconnectionDelay: 50,
       reconnectionDelayMax: 200,
       randomizationFactor: 0,
-      forceNew: true,
     })
     this.socket.on('connect', () => this.onConnect())
     this.socket.on('yjs:sync', (raw: Uint8Array) => this.incoming(() => this.receive(raw)))

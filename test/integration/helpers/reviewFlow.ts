@@ -1,12 +1,12 @@
-import { io, type Socket } from 'socket.io-client'
+import type { Socket } from 'socket.io-client'
 import { expect } from 'vitest'
 import * as Y from 'yjs'
-import * as msgpackParser from '../../../shared/protocol/msgpackParser'
 import { applyPatch } from '../../../shared/protocol/patch'
 import type { BoardEvent } from '../../../shared/protocol/board'
 import type { Func, Phase } from '../../../shared/domain/types'
 import { SyncClient, until } from './syncClient'
 import { createReview, postJson, type CreatedReview } from './testServer'
+import { wireSocket } from './wireSocket'
 
 /**
  * Helpers for critique, rounds and export tests: people with functions, a client whose board
@@ -133,13 +133,7 @@ export class Recorder {
   ) {}
 
   async connect(): Promise<void> {
-    this.socket = io(this.url, {
-      parser: msgpackParser,
-      transports: ['websocket'],
-      auth: { token: this.token },
-      reconnection: false,
-      forceNew: true,
-    })
+    this.socket = wireSocket(this.url, this.token)
     this.socket.onAny((event: string, ...args: unknown[]) => this.log.push({ event, args }))
     const states = this.log.filter((r) => r.event === 'board:state').length
     await until(() => this.log.filter((r) => r.event === 'board:state').length > states)

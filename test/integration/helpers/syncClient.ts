@@ -1,10 +1,10 @@
-import { io, type Socket } from 'socket.io-client'
+import type { Socket } from 'socket.io-client'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
-import * as msgpackParser from '../../../shared/protocol/msgpackParser'
 import type { Ack } from '../../../shared/protocol/events'
 import type { BoardEvent, BoardState } from '../../../shared/protocol/board'
+import { wireSocket } from './wireSocket'
 
 const REMOTE = Symbol('remote')
 
@@ -31,14 +31,7 @@ export class SyncClient {
   readonly synced = new Promise<void>((r) => (this.syncedResolve = r))
 
   constructor(url: string, token: string | undefined, opts: { autoConnect?: boolean } = {}) {
-    this.socket = io(url, {
-      parser: msgpackParser,
-      transports: ['websocket'],
-      auth: token === undefined ? {} : { token },
-      reconnection: false,
-      autoConnect: opts.autoConnect ?? true,
-      forceNew: true,
-    })
+    this.socket = wireSocket(url, token, { autoConnect: opts.autoConnect ?? true })
     this.socket.on('connect', () => void this.send(syncMessage(0, Y.encodeStateVector(this.doc))))
     this.socket.on('yjs:sync', (raw: Uint8Array) => this.receive(raw))
     this.socket.on('board:state', (s: BoardState) => (this.board = s))
