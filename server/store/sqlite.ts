@@ -230,6 +230,7 @@ export function createSqliteStore(options: SqliteOptions): Store {
       if (w) {
         await new Promise<void>((resolve) => {
           onClosed = resolve
+          w.ref() // the answer must keep the process alive
           w.postMessage({ type: 'close' })
         })
         worker = null
