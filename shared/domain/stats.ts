@@ -4,12 +4,9 @@ const bump = <K extends string>(counts: CountBy<K>, key: K): void => {
   counts[key] = (counts[key] ?? 0) + 1
 }
 
-/**
- * The statistics of one round's cards: by severity, kind, function and disposition, and the
- * revision items done. Stored with `round.closed` and charted for convergence. [RN2]
- */
-export function roundStats(state: ReviewState, round: number, openRisks: number): RoundStats {
-  const stats: RoundStats = {
+/** A round with nothing counted yet. */
+export function emptyStats(openRisks = 0): RoundStats {
+  return {
     cards: 0,
     bySeverity: {},
     byKind: {},
@@ -20,6 +17,14 @@ export function roundStats(state: ReviewState, round: number, openRisks: number)
     revisionDone: 0,
     openRisks,
   }
+}
+
+/**
+ * The statistics of one round's cards: by severity, kind, function and disposition, and the
+ * revision items done. Stored with `round.closed` and charted for convergence. [RN2]
+ */
+export function roundStats(state: ReviewState, round: number, openRisks: number): RoundStats {
+  const stats = emptyStats(openRisks)
   for (const card of Object.values(state.cards)) {
     if (card.round !== round) continue
     stats.cards += 1

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { CardView } from '../../../shared/protocol/board'
+import { emptyStats } from '../../../shared/domain/stats'
 import type { RoundRecord } from '../../../shared/domain/types'
 import { renderExportHtml } from '../../../shared/doc/exportHtml'
 import { renderExportMarkdown } from '../../../shared/doc/exportDocument'
@@ -36,15 +37,11 @@ const rounds: RoundRecord[] = [
     closedAt: Date.UTC(2027, 0, 5, 9),
     outcome: 'revised',
     stats: {
+      ...emptyStats(2),
       cards: 3,
       bySeverity: { fatal: 1, structural: 1, minor: 1 },
-      byKind: {},
-      byFunction: {},
-      byDisposition: {},
-      severityByFunction: {},
       revisionItems: 2,
       revisionDone: 1,
-      openRisks: 2,
     },
   },
   {
@@ -52,17 +49,7 @@ const rounds: RoundRecord[] = [
     openedAt: Date.UTC(2027, 0, 6, 9),
     closedAt: Date.UTC(2027, 0, 7, 9),
     outcome: 'go',
-    stats: {
-      cards: 1,
-      bySeverity: { minor: 1 },
-      byKind: {},
-      byFunction: {},
-      byDisposition: {},
-      severityByFunction: {},
-      revisionItems: 0,
-      revisionDone: 0,
-      openRisks: 0,
-    },
+    stats: { ...emptyStats(), cards: 1, bySeverity: { minor: 1 } },
   },
 ]
 

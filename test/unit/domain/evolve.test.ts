@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { DomainEvent, StoredEvent } from '../../../shared/domain/events'
 import { evolve } from '../../../shared/domain/evolve'
+import { emptyStats } from '../../../shared/domain/stats'
 import type { ReviewState } from '../../../shared/domain/types'
 import { SCENES, cardOf, noteOf } from './scenes'
 
@@ -31,17 +32,7 @@ const EVENTS: ((s: ReviewState) => DomainEvent)[] = [
   (s) => ({
     type: 'round.closed',
     round: s.round,
-    stats: {
-      cards: 0,
-      bySeverity: {},
-      byKind: {},
-      byFunction: {},
-      byDisposition: {},
-      severityByFunction: {},
-      revisionItems: 0,
-      revisionDone: 0,
-      openRisks: 0,
-    },
+    stats: emptyStats(),
     outcome: 'revised',
   }),
   () => ({ type: 'timer.set', timer: { seconds: 5, startedAt: 1 } }),

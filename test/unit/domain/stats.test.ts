@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readConvergence, roundStats } from '../../../shared/domain/stats'
+import { emptyStats, readConvergence, roundStats } from '../../../shared/domain/stats'
 import type { RoundRecord, RoundStats, Severity } from '../../../shared/domain/types'
 import { inPhase, run } from './fixtures'
 
@@ -36,17 +36,7 @@ describe('round statistics', () => {
 
 function round(n: number, sev: Partial<Record<Severity, number>>, openRisks = 0): RoundRecord {
   const cards = Object.values(sev).reduce((a, b) => a + (b ?? 0), 0)
-  const stats: RoundStats = {
-    cards,
-    bySeverity: sev,
-    byKind: {},
-    byFunction: {},
-    byDisposition: {},
-    severityByFunction: {},
-    revisionItems: 0,
-    revisionDone: 0,
-    openRisks,
-  }
+  const stats: RoundStats = { ...emptyStats(openRisks), cards, bySeverity: sev }
   return { round: n, openedAt: n, closedAt: n + 1, stats, outcome: 'revised' }
 }
 
