@@ -1,7 +1,30 @@
 import type { Page } from 'playwright-core'
-import { editorOf } from './harness'
+import { editorOf, newPage, openReview, type Guest, type Stage } from './harness'
 
 /** Steps of the critique and rounds browser tests, written as a person would do them. */
+
+/**
+ * The people of the critique and rounds tests, in pages axe can run in: Pat (facilitator-author,
+ * product) creates "Pantry Plan"; Eve (engineering) joins as a reviewer and Lee (legal) as `leeRole`.
+ */
+export async function pantryPlanCast(
+  stage: Stage,
+  leeRole: Guest['role'],
+): Promise<{ pat: Page; eve: Page; lee: Page }> {
+  const open = async () => (await newPage(stage.browser, { bypassCSP: true })).page
+  const pat = await open()
+  const eve = await open()
+  const lee = await open()
+  await openReview(
+    stage.url,
+    pat,
+    'Pantry Plan',
+    'Pat PM',
+    { page: eve, role: 'reviewer', name: 'Eve Eng', fn: 'engineering' },
+    { page: lee, role: leeRole, name: 'Lee Legal', fn: 'legal' },
+  )
+  return { pat, eve, lee }
+}
 
 /** The facilitator moves the review on, through the confirmation when one is asked; returns its text. */
 export async function advance(page: Page, label: string): Promise<string | null> {

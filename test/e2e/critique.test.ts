@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { advance, cardOn, selectInDocument, waitForPhase, writeCard } from './critique.helpers'
-import { expectAxeClean, newPage, openReview, screenshot, useStage } from './harness'
+import {
+  advance,
+  cardOn,
+  pantryPlanCast,
+  selectInDocument,
+  waitForPhase,
+  writeCard,
+} from './critique.helpers'
+import { expectAxeClean, screenshot, useStage } from './harness'
 
 /**
  * Issue 4 in the browser: a facilitator-author (Pat, product) and two reviewers (Eve, engineering;
@@ -23,18 +30,7 @@ describe('critique, discussion and triage in Chromium', () => {
   let lee: Page
 
   beforeAll(async () => {
-    const open = async () => (await newPage(stage.browser, { bypassCSP: true })).page
-    pat = await open()
-    eve = await open()
-    lee = await open()
-    await openReview(
-      stage.url,
-      pat,
-      'Pantry Plan',
-      'Pat PM',
-      { page: eve, role: 'reviewer', name: 'Eve Eng', fn: 'engineering' },
-      { page: lee, role: 'reviewer', name: 'Lee Legal', fn: 'legal' },
-    )
+    ;({ pat, eve, lee } = await pantryPlanCast(stage, 'reviewer'))
     await advance(pat, 'Start reading')
     await advance(pat, 'Start critique')
     for (const p of [pat, eve, lee]) await waitForPhase(p, 'critique')

@@ -1,8 +1,16 @@
 import fs from 'node:fs'
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { advance, cardOn, selectInDocument, sessionOf, waitForPhase, writeCard } from './critique.helpers'
-import { editorOf, expectAxeClean, newPage, openReview, screenshot, useStage } from './harness'
+import {
+  advance,
+  cardOn,
+  pantryPlanCast,
+  selectInDocument,
+  sessionOf,
+  waitForPhase,
+  writeCard,
+} from './critique.helpers'
+import { editorOf, expectAxeClean, screenshot, useStage } from './harness'
 import { SCREENS_DIR } from './paths'
 
 /**
@@ -18,18 +26,7 @@ describe('rounds, convergence and the decision in Chromium', () => {
   const everyone = () => [pat, eve, lee]
 
   beforeAll(async () => {
-    const open = async () => (await newPage(stage.browser, { bypassCSP: true })).page
-    pat = await open()
-    eve = await open()
-    lee = await open()
-    await openReview(
-      stage.url,
-      pat,
-      'Pantry Plan',
-      'Pat PM',
-      { page: eve, role: 'reviewer', name: 'Eve Eng', fn: 'engineering' },
-      { page: lee, role: 'decider', name: 'Lee Legal', fn: 'legal' },
-    )
+    ;({ pat, eve, lee } = await pantryPlanCast(stage, 'decider'))
   })
 
   it('[RN1] [RN2] round 1 closes with its statistics; round 2 reading shows what changed', async () => {
