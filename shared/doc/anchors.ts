@@ -5,7 +5,7 @@ import { offsetOf, positionAt, readDocText, sectionAt, type DocText } from './do
 import { findQuote } from './quoteSearch'
 
 /** Characters of context kept on each side of a quote, to tell repeated passages apart. */
-export const CONTEXT_CHARS = 32
+const CONTEXT_CHARS = 32
 
 export function encodeRelPos(pos: Y.RelativePosition): string {
   return toBase64(Y.encodeRelativePosition(pos))
@@ -42,7 +42,7 @@ export interface TextPoint {
 }
 
 /** An anchor from a start and an end that may lie in different text blocks. */
-export function anchorFromRange(doc: Y.Doc, start: TextPoint, end: TextPoint, dt = readDocText(doc)): Anchor {
+function anchorFromRange(doc: Y.Doc, start: TextPoint, end: TextPoint, dt = readDocText(doc)): Anchor {
   const s = offsetOf(dt, start.type, start.index)
   const e = offsetOf(dt, end.type, end.index)
   if (s === null || e === null) throw new Error('anchor outside the prfaq document')

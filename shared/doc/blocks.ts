@@ -59,7 +59,7 @@ export function blockText(block: Block): string {
   }
 }
 
-export function sameMarks(a: Marks | undefined, b: Marks | undefined): boolean {
+function sameMarks(a: Marks | undefined, b: Marks | undefined): boolean {
   const x = a ?? {}
   const y = b ?? {}
   const keys = new Set([...Object.keys(x), ...Object.keys(y)]) as Set<keyof Marks>

@@ -20,9 +20,9 @@ export interface Check {
 }
 
 /** One page of a press release, as the method counts it. */
-export const PRESS_RELEASE_WORDS = 550
-export const EXTERNAL_FAQ_MIN = 5
-export const EXTERNAL_FAQ_MAX = 10
+const PRESS_RELEASE_WORDS = 550
+const EXTERNAL_FAQ_MIN = 5
+const EXTERNAL_FAQ_MAX = 10
 
 const PART_INFO: Record<PressPart, { label: string; severity: CheckSeverity; why: string }> = {
   headline: { label: 'Headline', severity: 'error', why: 'the one line most readers remember' },

@@ -48,7 +48,7 @@ interface Unit {
 /** A document state as the rounds store it: a Y.Doc, its update bytes, blocks or an outline. */
 export type DocState = Y.Doc | Uint8Array | Block[] | Outline
 
-export function toOutline(state: DocState): Outline {
+function toOutline(state: DocState): Outline {
   if (state instanceof Uint8Array) {
     const doc = new Y.Doc()
     Y.applyUpdate(doc, state)

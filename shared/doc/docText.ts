@@ -22,7 +22,7 @@ export interface DocText {
 
 const TEXT_BLOCKS = new Set(['heading', 'paragraph', 'codeBlock'])
 
-export function xmlTextString(t: Y.XmlText): string {
+function xmlTextString(t: Y.XmlText): string {
   return (t.toDelta() as Array<{ insert: unknown }>)
     .map((d) => (typeof d.insert === 'string' ? d.insert : ''))
     .join('')

@@ -9,7 +9,7 @@ export function exportMarkdown(source: Y.Doc | Y.XmlFragment | Block[]): string 
   return out ? out + '\n' : ''
 }
 
-export function blocksToMarkdown(blocks: Block[]): string {
+function blocksToMarkdown(blocks: Block[]): string {
   const parts: string[] = []
   blocks.forEach((block, k) => {
     const text = blockToMarkdown(block)
@@ -75,7 +75,7 @@ const OPEN: Record<Exclude<Wrapper, 'link'>, string> = { bold: '**', italic: '*'
  * bold span), whitespace is moved outside emphasis (`** a**` is not emphasis in Markdown), and
  * every hard break closes open marks, since our reader parses each line on its own.
  */
-export function inlineToMarkdown(content: Inline[], inHeading = false): string {
+function inlineToMarkdown(content: Inline[], inHeading = false): string {
   const runs = trimEmphasisWhitespace(normalizeInline(content))
   let out = ''
   let active: Array<{ mark: Wrapper; marks: Marks }> = []

@@ -147,11 +147,11 @@ export function formatDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
 }
 
-export function formatDay(ms: number): string {
+function formatDay(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : ''
 }
 
-export function shorten(text: string, max: number): string {
+function shorten(text: string, max: number): string {
   const t = text.replace(/\s+/g, ' ').trim()
   return t.length > max ? t.slice(0, max - 1).trimEnd() + '…' : t
 }

@@ -14,7 +14,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** Only web, mail and in-page links survive export: a `javascript:` href would run when clicked. */
-export function safeHref(href: string): string | null {
+function safeHref(href: string): string | null {
   const h = href.trim()
   return /^(https?:|mailto:|#|\/(?!\/))/i.test(h) ? h : null
 }
@@ -46,7 +46,7 @@ function blockHtml(b: Block): string {
   }
 }
 
-export function inlineHtml(content: Inline[]): string {
+function inlineHtml(content: Inline[]): string {
   return content
     .map((i) => {
       if (isHardBreak(i)) return '<br>'

@@ -12,7 +12,7 @@ export interface Found {
 }
 
 /** How alike a re-found passage must be to the quote, in shared words (brief: ≥ 80 %). */
-export const FUZZY_THRESHOLD = 0.8
+const FUZZY_THRESHOLD = 0.8
 /** Below this many words a near match is too likely to be a different passage. */
 const FUZZY_MIN_WORDS = 4
 

@@ -1,7 +1,7 @@
 /** Small text helpers shared by the outline, checks, diffs and anchors. */
 
 /** Words as a reader counts them: runs of letters or digits (with inner apostrophes, dots, dashes). */
-export function words(text: string): string[] {
+function words(text: string): string[] {
   return text.match(/[\p{L}\p{N}]+(?:['’.,\-/][\p{L}\p{N}]+)*/gu) ?? []
 }
 

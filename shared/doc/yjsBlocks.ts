@@ -9,7 +9,7 @@ export const FRAGMENT = 'prfaq'
  * included, so a link we write compares equal to one the editor writes. If the client configures
  * Link with other defaults, change them here too (test/unit/doc/yjsBlocks.test.ts checks them).
  */
-export const LINK_DEFAULTS = { target: '_blank', rel: 'noopener noreferrer nofollow', class: null }
+const LINK_DEFAULTS = { target: '_blank', rel: 'noopener noreferrer nofollow', class: null }
 
 type Attrs = Record<string, unknown>
 
@@ -100,7 +100,7 @@ export function marksToAttributes(marks: Marks | undefined): Attrs {
   return a
 }
 
-export function attributesToMarks(attrs: Attrs | undefined): Marks | undefined {
+function attributesToMarks(attrs: Attrs | undefined): Marks | undefined {
   if (!attrs) return undefined
   const marks: Marks = {}
   for (const [key, value] of Object.entries(attrs)) {

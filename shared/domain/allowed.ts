@@ -1,32 +1,11 @@
-import { COMMAND_TYPES, type Command, type CommandType } from '../protocol/commands'
-import { decide } from './decide'
-import { err, ok, type Result } from './result'
+import type { CommandType } from '../protocol/commands'
 import { gate } from './rules/guards'
 import { isIrreversible } from './rules/phases'
 import type { Participant, Phase, ReviewState } from './types'
 
-/**
- * The client enables buttons from the same rules the server enforces. `can` answers for a kind of
- * command (role, phase, lock); `check` answers for one concrete command (this card, this vote).
- */
+/** The client enables buttons from the same rules the server enforces: role, phase and lock. */
 export function can(state: ReviewState, actor: Participant, type: CommandType): boolean {
   return gate(state, actor, type).ok
-}
-
-/** Why a kind of command is refused now, as the sentence the server would send; null when allowed. */
-export function whyNot(state: ReviewState, actor: Participant, type: CommandType): string | null {
-  const res = gate(state, actor, type)
-  return res.ok ? null : res.error.message
-}
-
-export function allowedCommands(state: ReviewState, actor: Participant): CommandType[] {
-  return COMMAND_TYPES.filter((type) => can(state, actor, type))
-}
-
-/** The full rules for one command, without ids or a clock (decide is pure; nothing is applied). */
-export function check(state: ReviewState, actor: Participant, cmd: Command): Result<true> {
-  const res = decide(state, cmd, actor, { now: 0, newId: () => 'check' })
-  return res.ok ? ok(true) : err(res.error.code, res.error.message)
 }
 
 /** Cards no author has triaged yet, in any round (leaving triage names the count) [TR8]. */

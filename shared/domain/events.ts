@@ -53,7 +53,5 @@ export type DomainEvent =
   | { type: 'decision.signedoff'; signoff: Signoff }
   | { type: 'decision.recorded'; record: DecisionRecord }
 
-export type DomainEventType = DomainEvent['type']
-
 /** An event as stored: numbered per review (`reviewId, seq` unique), stamped and attributed. */
 export type StoredEvent = DomainEvent & { seq: number; at: number; actorId: string; commandId?: string }

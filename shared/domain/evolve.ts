@@ -26,7 +26,7 @@ export function initialState(reviewId: string): ReviewState {
 }
 
 /** Key of a sign-off: one per decider per round, replaced by a later one [DC2]. */
-export const signoffKey = (round: number, participantId: string): string => `${round}:${participantId}`
+const signoffKey = (round: number, participantId: string): string => `${round}:${participantId}`
 
 const without = <T>(record: Record<string, T>, key: string): Record<string, T> => {
   const { [key]: _gone, ...rest } = record

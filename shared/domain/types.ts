@@ -219,6 +219,3 @@ export interface ReviewState {
   inviteVersions: Partial<Record<InviteRole, number>>
   seq: number
 }
-
-/** Who acts: a participant, or the server itself (e.g. answering a card as FAQ). */
-export type Actor = Participant | { id: 'server'; system: true }

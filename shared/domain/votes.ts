@@ -1,7 +1,7 @@
 import type { ReviewState } from './types'
 
 /** Votes a participant cast on this round's cards [VT2]. */
-export function votesUsed(state: ReviewState, participantId: string): number {
+function votesUsed(state: ReviewState, participantId: string): number {
   let used = 0
   for (const c of Object.values(state.cards))
     if (c.round === state.round && c.votes.includes(participantId)) used++

@@ -32,7 +32,7 @@ export const LIMITS = {
 const id = z.string().min(1).max(LIMITS.id)
 const text = (max: number) => z.string().trim().min(1).max(max)
 
-export const anchorSchema = z.object({
+const anchorSchema = z.object({
   start: z.string().min(1).max(512),
   end: z.string().min(1).max(512),
   quote: z.string().min(1).max(LIMITS.quote),
@@ -43,7 +43,7 @@ export const anchorSchema = z.object({
 
 const base = { commandId: id }
 
-export const commandSchema = z.discriminatedUnion('type', [
+const commandSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('phase.advance'), to: z.enum(PHASES) }),
   z.object({
     ...base,

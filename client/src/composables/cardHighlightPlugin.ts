@@ -46,7 +46,7 @@ interface Meta {
   flash?: DecorationSet
 }
 
-export const cardHighlightKey = new PluginKey<HighlightState>('cardHighlights')
+const cardHighlightKey = new PluginKey<HighlightState>('cardHighlights')
 
 export function cardHighlightPlugin(onOpen: (cardId: string) => void): Plugin<HighlightState> {
   return new Plugin<HighlightState>({
@@ -89,7 +89,7 @@ export function yDocOf(view: EditorView): Y.Doc | null {
 }
 
 /** A card's passage in ProseMirror positions: its relative positions first, its re-found quote otherwise. */
-export function passageRange(state: EditorState, anchor: Anchor): { from: number; to: number } | null {
+function passageRange(state: EditorState, anchor: Anchor): { from: number; to: number } | null {
   const ys = ySyncPluginKey.getState(state) as YState | undefined
   if (!ys?.binding) return null
   const abs = (encoded: string): number | null => {

@@ -125,7 +125,7 @@ function markWords(block: TextBlock, words: WordChange[], out: Decoration[]): vo
 }
 
 /** Every decoration for a diff over the editor's current document. */
-export function changeDecorations(doc: PmNode, diff: DocumentDiff): Decoration[] {
+function changeDecorations(doc: PmNode, diff: DocumentDiff): Decoration[] {
   const blocks = textBlocks(doc)
   const out: Decoration[] = []
   let pending: string[] = []

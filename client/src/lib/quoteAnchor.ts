@@ -4,7 +4,7 @@ import { readDocText } from '../../../shared/doc/docText'
 import type { Anchor } from '../../../shared/domain/types'
 
 /** Shortest quote worth searching for: a word or two, not a letter that is everywhere. */
-export const MIN_QUOTE = 3
+const MIN_QUOTE = 3
 
 export type QuoteResult = { found: true; anchor: Anchor } | { found: false; reason: 'short' | 'missing' }
 

@@ -25,7 +25,7 @@ function asCard(c: CardView, meId: string): Card {
 }
 
 /** The fields of ReviewState the rules read, filled from what this participant may see. */
-export function asReviewState(b: BoardState): ReviewState {
+function asReviewState(b: BoardState): ReviewState {
   return {
     id: b.reviewId,
     title: b.title,

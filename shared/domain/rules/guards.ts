@@ -3,7 +3,7 @@ import { err, ok, type Result } from '../result'
 import { PHASES, type Participant, type Phase, type ReviewState, type Role } from '../types'
 
 /** The id the server acts under for system events (e.g. answering a card as FAQ). */
-export const SERVER_ID = 'server'
+const SERVER_ID = 'server'
 
 /** The server as an actor: it holds every role, but phases still bind it. */
 export const SERVER_ACTOR: Participant = {
@@ -28,7 +28,7 @@ export interface CommandRule {
 const OPEN: readonly Phase[] = PHASES.filter((p) => p !== 'closed')
 
 /** Who and when, per command (SPEC: PA, RD, NT, CD, VT, TR, RV, DC, ST, TM). */
-export const COMMAND_RULES: Record<CommandType, CommandRule> = {
+const COMMAND_RULES: Record<CommandType, CommandRule> = {
   'phase.advance': { who: 'facilitator', phases: PHASES }, // [PH2]
   'timer.set': { who: 'facilitator', phases: 'open' }, // [TM1]
   'reading.progress': { who: 'active', phases: ['reading'] }, // [RD3]
@@ -60,7 +60,7 @@ const ROLE_NAMES: Record<Who, string> = {
   contributor: 'participants other than observers',
 }
 
-export function holds(actor: Participant, who: Who): boolean {
+function holds(actor: Participant, who: Who): boolean {
   if (isServer(actor)) return true
   if (who === 'active') return true
   if (who === 'contributor') return actor.roles.some((r) => r !== 'observer')
@@ -68,7 +68,7 @@ export function holds(actor: Participant, who: Who): boolean {
 }
 
 /** The actor as the review knows them: roles come from the state, not from the caller's copy. */
-export function member(state: ReviewState, actor: Participant): Result<Participant> {
+function member(state: ReviewState, actor: Participant): Result<Participant> {
   if (isServer(actor)) return ok(actor)
   const known = state.participants[actor.id]
   if (!known)

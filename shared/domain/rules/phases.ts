@@ -6,7 +6,7 @@ import type { Phase, ReviewState } from '../types'
 import type { DecideContext, Decision } from './context'
 
 /** Forward steps of the phase machine [PH3]. `closed → reading` reopens a no-go review [PH7]. */
-export const FORWARD: Record<Phase, readonly Phase[]> = {
+const FORWARD: Record<Phase, readonly Phase[]> = {
   draft: ['reading'],
   reading: ['critique'],
   critique: ['discussion'],
@@ -18,7 +18,7 @@ export const FORWARD: Record<Phase, readonly Phase[]> = {
 }
 
 /** Safe steps back: only where nothing un-revealed would be revealed or lost [PH4]. */
-export const BACK: Record<Phase, readonly Phase[]> = {
+const BACK: Record<Phase, readonly Phase[]> = {
   draft: [],
   reading: [],
   critique: ['reading'],
