@@ -26,8 +26,8 @@ import type { Scenario } from '../lib/scenario'
  * server is down (ours: server/store/sqlite.ts with compaction held off, so the log really is
  * that long — the worst case, e.g. after a crash; baseline: y-leveldb), then the server starts
  * and a joiner asks for the room.
- * P12: pipelined writers into one room with saving on: 200 sockets (20 in the quick run) each
- * send their share back to back without waiting (ours: acks awaited at the end; baseline:
+ * P12: pipelined writers into one room with saving on: 200 sockets (20 in the quick run), each
+ * an independent writer, send their edits back to back without waiting (ours: acks awaited at the end; baseline:
  * a sync round trip at the end). Many sockets rather than one: our server limits each socket to
  * 60 updates/s with bursts of 240 (M3), and each share stays inside that burst.
  */
@@ -56,6 +56,42 @@ async function history(
     t.insert(Math.floor(r() * (t.length + 1)), word(r) + ' ')
   }
   return { expected, updates }
+}
+
+/**
+ * P12's load: `sockets` independent writers (each its own Yjs client on a copy of the room's
+ * state), `count` one-word edits in all, each writer's edits in its own order. Writers never
+ * depend on each other's edits, like people typing at once; one writer's history spread over
+ * many sockets would instead arrive out of order and keep the server's pending structs busy.
+ */
+async function independentHistories(
+  room: Room,
+  count: number,
+  sockets: number,
+  seedN: number,
+): Promise<{ expected: Y.Doc; perSocket: Uint8Array[][] }> {
+  const { expected } = await history(room, 0, seedN)
+  const base = Y.encodeStateAsUpdate(expected)
+  const baseSv = Y.encodeStateVector(expected)
+  const r = rng(seedN)
+  const perSocket: Uint8Array[][] = []
+  for (let k = 0; k < sockets; k++) {
+    const d = new Y.Doc()
+    Y.applyUpdate(d, base)
+    const out: Uint8Array[] = []
+    d.on('update', (u: Uint8Array) => out.push(u))
+    const texts: Y.XmlText[] = []
+    for (const el of d.getXmlFragment(FRAGMENT).toArray())
+      if (el instanceof Y.XmlElement) for (const t of el.toArray()) if (t instanceof Y.XmlText) texts.push(t)
+    for (let i = k; i < count; i += sockets) {
+      const t = texts[Math.floor(r() * texts.length)] as Y.XmlText
+      t.insert(Math.floor(r() * (t.length + 1)), word(r) + ' ')
+    }
+    perSocket.push(out)
+    Y.applyUpdate(expected, Y.encodeStateAsUpdate(d, baseSv))
+    d.destroy()
+  }
+  return { expected, perSocket }
 }
 
 async function storeUpdates(
@@ -227,9 +263,13 @@ export const pipelined: Scenario = {
     const server = await startServer(kind, { label: 'P12', persist: true })
     try {
       const room = await createRoom(server, 'p12')
-      // The updates are made beforehand by one local document; the sockets only carry bytes
-      // (they drop what the server relays), so the generator's cost stays per message.
-      const { expected, updates } = await history(room, count, 7)
+      // The updates are made beforehand, one independent writer per socket; the sockets only
+      // carry bytes (they drop what the server relays), so the generator's cost stays per message.
+      const { expected, perSocket } = await independentHistories(room, count, sockets, 7)
+      const updates = Array.from(
+        { length: count },
+        (_, i) => perSocket[i % sockets]![Math.floor(i / sockets)]!,
+      )
       const wires = await pool(Array.from({ length: sockets }), 20, () => connect(room.shared()))
       for (const w of wires) w.listen(() => {})
       let acked = 0
