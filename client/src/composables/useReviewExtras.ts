@@ -1,5 +1,5 @@
 import { computed, type Ref } from 'vue'
-import type { Anchor, Severity } from '../../../shared/domain/types'
+import type { Anchor } from '../../../shared/domain/types'
 import { useBoardStore } from '../stores/board'
 import { useCardHighlights } from './useCardHighlights'
 import { useLiveDoc } from './useLiveDoc'
@@ -21,7 +21,7 @@ export function useReviewExtras(handle: Ref<DocHandle>, reviewId: string, token:
       .map((c) => ({
         id: c.id,
         anchor: c.anchor,
-        severity: c.severity as Severity,
+        severity: c.severity,
         ...(c.triage ? { disposition: c.triage.disposition } : {}),
       })),
   )
