@@ -1,12 +1,11 @@
 /** Small text helpers shared by the outline, checks, diffs and anchors. */
 
-/** Words as a reader counts them: runs of letters or digits (with inner apostrophes, dots, dashes). */
-function words(text: string): string[] {
-  return text.match(/[\p{L}\p{N}]+(?:['’.,\-/][\p{L}\p{N}]+)*/gu) ?? []
-}
+/** A word as a reader counts it: a run of letters or digits (with inner apostrophes, dots, dashes). */
+export const WORD = /[\p{L}\p{N}]+(?:['’.,\-/][\p{L}\p{N}]+)*/u
+const WORDS = new RegExp(WORD.source, 'gu')
 
 export function countWords(text: string): number {
-  return words(text).length
+  return text.match(WORDS)?.length ?? 0
 }
 
 /** Lower case, straight quotes, single spaces: for comparing text that may have been retyped. */

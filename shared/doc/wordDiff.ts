@@ -1,3 +1,5 @@
+import { countWords, WORD } from './text'
+
 /**
  * Word-level diff: a longest-common-subsequence over tokens. A token is a word or a single
  * punctuation mark, each with the whitespace that follows it, so "chains." → "chains, refreshed"
@@ -14,18 +16,11 @@ export interface WordChange {
 /** Beyond this many cells the LCS table costs too much; the middle is then replaced whole. */
 const MAX_CELLS = 4_000_000
 
-const WORD = String.raw`\p{N}+(?:[.,:]\p{N}+)+|[\p{L}\p{N}\p{M}]+(?:['’-][\p{L}\p{N}\p{M}]+)*`
-/** A number with its separators ("3.5", "1,000"), a word (with inner apostrophes and hyphens) or one mark. */
-const TOKEN = new RegExp(String.raw`(?:${WORD}|[^\s\p{L}\p{N}\p{M}])\s*`, 'gu')
-const WORD_ONLY = new RegExp(WORD, 'gu')
+/** A word as the outline counts it ("3.5", "same-day", "don't" are one), or any other single mark. */
+const TOKEN = new RegExp(String.raw`(?:${WORD.source}|[^\s\p{L}\p{N}])\s*`, 'gu')
 
 export function tokens(text: string): string[] {
   return text.match(TOKEN) ?? []
-}
-
-/** Words in a text; punctuation does not count. */
-export function countWords(text: string): number {
-  return text.match(WORD_ONLY)?.length ?? 0
 }
 
 export function diffWords(before: string, after: string): WordChange[] {

@@ -3,7 +3,8 @@ import * as Y from 'yjs'
 import { diffDocuments } from '../../../shared/doc/diff'
 import { importMarkdown } from '../../../shared/doc/importMarkdown'
 import { parseMarkdown } from '../../../shared/doc/markdown'
-import { countChanges, countWords, diffWords, similarity, tokens } from '../../../shared/doc/wordDiff'
+import { countWords } from '../../../shared/doc/text'
+import { countChanges, diffWords, similarity, tokens } from '../../../shared/doc/wordDiff'
 import { fixture } from './fixtures'
 
 const v1 = `# Plan dinners
