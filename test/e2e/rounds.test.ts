@@ -71,6 +71,11 @@ describe('rounds, convergence and the decision in Chromium', () => {
       await editorOf(p).locator('del.diff-del', { hasText: 'regulation' }).waitFor()
       await editorOf(p).locator('ins.diff-ins', { hasText: 'rules' }).waitFor()
     }
+    // Only the word changed: the comma after it is not part of either mark [DIFF1].
+    expect(await editorOf(eve).locator('del.diff-del', { hasText: 'regulation' }).innerText()).toBe(
+      'regulation',
+    )
+    expect(await editorOf(eve).locator('ins.diff-ins', { hasText: 'rules' }).innerText()).toBe('rules')
     // Togglable.
     const toggle = eve.getByLabel('Show changes since round 1')
     await toggle.uncheck()
