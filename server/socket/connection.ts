@@ -35,11 +35,17 @@ export function setupSockets(io: AppServer, deps: RoomDeps, rooms: RoomRegistry)
         if (!released) room.pendingConnects--
         released = true
       }
-      setTimeout(() => {
+      // The timer holds the id, not the socket: a socket gone meanwhile is not kept alive (P8).
+      const id = socket.id
+      const timer = setTimeout(() => {
         release()
-        pins.delete(socket.id)
-      }, 10_000).unref()
-      pins.set(socket.id, release)
+        pins.delete(id)
+      }, 10_000)
+      timer.unref()
+      pins.set(id, () => {
+        clearTimeout(timer)
+        release()
+      })
       socket.data.reviewId = who.reviewId
       socket.data.participantId = who.participantId
       socket.data.room = room
