@@ -6,7 +6,7 @@ import * as msgpackParser from '../shared/protocol/msgpackParser'
 import { newId } from './auth/secrets'
 import type { Config } from './config'
 import { apiRouter } from './http/api'
-import { errorHandler } from './http/errors'
+import { errorHandler, notFound } from './http/errors'
 import { GuessLimiter, limitGuesses } from './http/rateLimit'
 import { exportsRouter } from './http/exports'
 import { securityHeaders } from './http/security'
@@ -75,7 +75,7 @@ export function createApp({ store, config, clock = Date.now, ids = newId, logger
   })
   app.use('/api', roundsRouter({ ...deps, rooms }), exportsRouter({ ...deps, rooms }))
   app.use('/api', express.json({ limit: config.limits.jsonBytes }), apiRouter({ ...deps, rooms }))
-  serveClient(app, config.clientDir)
+  app.use(notFound(serveClient(app, config.clientDir)))
   app.use(errorHandler(log))
 
   let closing: Promise<void> | undefined

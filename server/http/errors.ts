@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, Response } from 'express'
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express'
 import type { ErrorCode } from '../../shared/protocol/errors'
 import type { Logger } from '../logger'
 
@@ -31,5 +31,21 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return sendError(res, 'INVALID', 'The request could not be read.')
     logger.error({ err: e }, 'request failed')
     sendError(res, 'UNAVAILABLE', 'Something went wrong on the server; please try again.')
+  }
+}
+
+/**
+ * The last route: an unknown path is a wire error, not Express's bare page (which would also
+ * replace the security headers). Without a built client, pages say how to build it.
+ */
+export function notFound(clientBuilt: boolean): RequestHandler {
+  return (req, res) => {
+    if (!clientBuilt && req.method === 'GET' && !req.path.startsWith('/api/'))
+      return sendError(
+        res,
+        'NOT_FOUND',
+        'The board client is not built yet: run `npm run build` (npm start does it).',
+      )
+    sendError(res, 'NOT_FOUND', `Nothing is at ${req.method} ${req.path}.`)
   }
 }
