@@ -39,7 +39,7 @@ export function toBytes(raw: unknown): Uint8Array | null {
 }
 
 /** The server's step 1 and a step 2 holding everything (state against an empty vector). */
-export const fullState = (room: Room): Uint8Array => syncMessage(STEP2, room.fullUpdate())
+export const fullState = (room: Room): Uint8Array => room.fullMessage((u) => syncMessage(STEP2, u))
 export const serverStep1 = (room: Room): Uint8Array => syncMessage(STEP1, Y.encodeStateVector(room.doc))
 
 function readMessage(bytes: Uint8Array): { type: number; payload: Uint8Array } | null {
@@ -84,7 +84,7 @@ async function answerSync(room: Room, socket: AppSocket, raw: unknown): Promise<
     try {
       // A fresh joiner (empty state vector) gets the cached full state: a storm of joiners costs one encode.
       const empty = msg.payload.byteLength === 1 && msg.payload[0] === 0
-      step2 = syncMessage(STEP2, empty ? room.fullUpdate() : Y.encodeStateAsUpdate(room.doc, msg.payload))
+      step2 = empty ? fullState(room) : syncMessage(STEP2, Y.encodeStateAsUpdate(room.doc, msg.payload))
     } catch {
       return fail('INVALID', 'The state vector could not be read.')
     }

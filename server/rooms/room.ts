@@ -121,8 +121,20 @@ export class Room {
 
   /** The whole document as one update, encoded once for all joiners until the next change (P2). */
   fullUpdate(): Uint8Array {
+    if (!this.fullCache) this.fullMessageCache = null
     return (this.fullCache ??= Y.encodeStateAsUpdate(this.doc))
   }
+
+  /**
+   * The same as a y-protocols step 2 message, also cached: one instance for every joiner, so the
+   * wire's encoder can reuse one encoded frame for all of them (server/socket/cachingParser.ts).
+   */
+  fullMessage(wrap: (update: Uint8Array) => Uint8Array): Uint8Array {
+    const update = this.fullUpdate()
+    if (this.fullMessageCache?.update !== update) this.fullMessageCache = { update, message: wrap(update) }
+    return this.fullMessageCache.message
+  }
+  private fullMessageCache: { update: Uint8Array; message: Uint8Array } | null = null
 
   /** Whether structs wait for missing dependencies: then the raw update must be saved too. */
   hasPending(): boolean {
