@@ -39,7 +39,7 @@ export function toBytes(raw: unknown): Uint8Array | null {
 }
 
 /** The server's step 1 and a step 2 holding everything (state against an empty vector). */
-export const fullState = (room: Room): Uint8Array => room.fullMessage((u) => syncMessage(STEP2, u))
+export const fullState = (room: Room): Uint8Array => room.fullMessage()
 export const serverStep1 = (room: Room): Uint8Array => syncMessage(STEP1, Y.encodeStateVector(room.doc))
 
 function readMessage(bytes: Uint8Array): { type: number; payload: Uint8Array } | null {

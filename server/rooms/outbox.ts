@@ -2,20 +2,23 @@ import * as Y from 'yjs'
 import type { AppSocket } from '../socket/types'
 import type { RoomDeps } from './deps'
 
-/** A y-protocols sync "update" message (type 2) around one Yjs update. */
-export function updateMessage(update: Uint8Array): Uint8Array {
-  const out = new Uint8Array(update.byteLength + varUintLength(update.byteLength) + 1)
-  out[0] = 2
-  let n = update.byteLength
+/** A y-protocols sync message (0 step 1, 1 step 2, 2 update) around one payload. */
+export function syncMessageOf(type: number, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(payload.byteLength + varUintLength(payload.byteLength) + 1)
+  out[0] = type
+  let n = payload.byteLength
   let i = 1
   while (n > 0x7f) {
     out[i++] = 0x80 | (n & 0x7f)
     n = Math.floor(n / 128)
   }
   out[i++] = n
-  out.set(update, i)
+  out.set(payload, i)
   return out
 }
+
+/** A y-protocols sync "update" message (type 2) around one Yjs update. */
+export const updateMessage = (update: Uint8Array): Uint8Array => syncMessageOf(2, update)
 
 function varUintLength(n: number): number {
   let len = 1

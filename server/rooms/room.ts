@@ -1,3 +1,4 @@
+import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import type { StoredEvent } from '../../shared/domain/events'
@@ -19,6 +20,7 @@ export interface CommandAck {
 
 export const SERVER_ORIGIN = Symbol('server')
 
+import { syncMessageOf } from './outbox'
 export { updateMessage } from './outbox'
 
 /** Rebuilds the answers of past commands from the log, for idempotent retries after a restart. */
@@ -119,22 +121,22 @@ export class Room {
     return { applied, toSave: [...applied, ...pending] }
   }
 
-  /** The whole document as one update, encoded once for all joiners until the next change (P2). */
-  fullUpdate(): Uint8Array {
-    if (!this.fullCache) this.fullMessageCache = null
-    return (this.fullCache ??= Y.encodeStateAsUpdate(this.doc))
+  /**
+   * The whole document as a y-protocols step 2 message, encoded once for all joiners until the
+   * next change (P2). One instance for every joiner, so the wire's encoder can also reuse one
+   * encoded frame for all of them (server/socket/cachingParser.ts). Only this copy is kept: the
+   * bare update is a view into it (memory per loaded document, P7).
+   */
+  fullMessage(): Uint8Array {
+    return (this.fullCache ??= syncMessageOf(1, Y.encodeStateAsUpdate(this.doc)))
   }
 
-  /**
-   * The same as a y-protocols step 2 message, also cached: one instance for every joiner, so the
-   * wire's encoder can reuse one encoded frame for all of them (server/socket/cachingParser.ts).
-   */
-  fullMessage(wrap: (update: Uint8Array) => Uint8Array): Uint8Array {
-    const update = this.fullUpdate()
-    if (this.fullMessageCache?.update !== update) this.fullMessageCache = { update, message: wrap(update) }
-    return this.fullMessageCache.message
+  /** The whole document as one update (a view into the cached message). */
+  fullUpdate(): Uint8Array {
+    const dec = decoding.createDecoder(this.fullMessage())
+    decoding.readVarUint(dec)
+    return decoding.readVarUint8Array(dec)
   }
-  private fullMessageCache: { update: Uint8Array; message: Uint8Array } | null = null
 
   /** Whether structs wait for missing dependencies: then the raw update must be saved too. */
   hasPending(): boolean {
