@@ -30,6 +30,9 @@ export const saturation: Scenario = {
           [10, 10],
           [10, 25],
           [10, 50],
+          // 10 × 50 × 99 recipients is 49,500/s, just under the target: these steps cross it.
+          [12, 50],
+          [15, 50],
           [20, 50],
         ]
     const server = await startServer(kind, { label: 'P5' })
