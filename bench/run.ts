@@ -66,7 +66,16 @@ interface RunRecord {
   convergenceFailures: string[]
 }
 
-async function runOnce(index: number): Promise<RunRecord> {
+const records: RunRecord[] = []
+const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+const resultsDir = join(ROOT, 'bench/results')
+mkdirSync(resultsDir, { recursive: true })
+const jsonPath = join(resultsDir, `${quick ? 'quick' : 'full'}-${stamp}.json`)
+// Written after every scenario, so a run stopped part-way still leaves what it measured.
+const persist = (extra: object = {}) =>
+  writeFileSync(jsonPath, JSON.stringify({ records, complete: false, ...extra }, null, 2))
+
+async function runOnce(index: number): Promise<void> {
   const record: RunRecord = {
     startedAt: new Date().toISOString(),
     quick,
@@ -75,6 +84,7 @@ async function runOnce(index: number): Promise<RunRecord> {
     errors: [],
     convergenceFailures: [],
   }
+  records.push(record)
   for (const s of selected) {
     const reps = s.reps(quick)
     record.runs[s.id] = { ours: [], baseline: [] }
@@ -103,8 +113,8 @@ async function runOnce(index: number): Promise<RunRecord> {
         )
       }
     }
+    persist()
   }
-  return record
 }
 
 function medianTable(records: RunRecord[]) {
@@ -122,8 +132,7 @@ function medianTable(records: RunRecord[]) {
   return { med, rows: table(selected, med) }
 }
 
-const records: RunRecord[] = []
-for (let i = 0; i < runsWanted; i++) records.push(await runOnce(i))
+for (let i = 0; i < runsWanted; i++) await runOnce(i)
 
 const { med, rows } = medianTable(records)
 const invalid = records.flatMap((r) =>
@@ -142,11 +151,7 @@ const notes = records.flatMap((r) =>
 )
 const env = records[0]?.env ?? environment()
 const md = markdown(rows)
-const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-const resultsDir = join(ROOT, 'bench/results')
-mkdirSync(resultsDir, { recursive: true })
-const jsonPath = join(resultsDir, `${quick ? 'quick' : 'full'}-${stamp}.json`)
-writeFileSync(jsonPath, JSON.stringify({ records, medians: med, table: rows, invalid, notes }, null, 2))
+persist({ complete: true, medians: med, table: rows, invalid, notes })
 
 const envLine = Object.entries(env)
   .map(([k, v]) => `${k} ${v}`)

@@ -105,6 +105,7 @@ async function storeUpdates(
     const store = createSqliteStore({
       dataDir,
       synchronous: 'NORMAL',
+      foldOnOpen: false,
       compaction: { maxBytes: Number.POSITIVE_INFINITY, maxRows: Number.POSITIVE_INFINITY },
     })
     for (let i = 0; i < updates.length; i += 5000)

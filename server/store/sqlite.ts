@@ -24,6 +24,12 @@ export interface SqliteOptions {
   compaction?: CompactionPolicy
   /** Page size of a new database (default 1024); ignored for an existing one. */
   pageSize?: number
+  /**
+   * Fold logs longer than 200 rows (left by a crash, or written with compaction held off) into
+   * their snapshots in the writer thread right after opening, shortest first, so their rooms
+   * load as one row when someone asks (default true).
+   */
+  foldOnOpen?: boolean
 }
 
 /** Thrown when DATA_DIR cannot hold the database; main prints it and stops. */
@@ -101,6 +107,12 @@ export function createSqliteStore(options: SqliteOptions): Store {
     policy,
     loadFoldRows: LOAD_FOLD_ROWS,
   }
+
+  const longLogs = () =>
+    db
+      .prepare('SELECT review_id FROM doc_updates GROUP BY review_id HAVING count(*) > ? ORDER BY count(*)')
+      .pluck()
+      .all(LOAD_FOLD_ROWS) as string[]
 
   const metrics: StoreMetrics = { commits: 0 }
   let queue: Pending[] = []
@@ -205,6 +217,15 @@ export function createSqliteStore(options: SqliteOptions): Store {
       queue.push({ msg, resolve, reject })
       schedule()
     })
+  }
+
+  if (options.foldOnOpen !== false) {
+    const reviewIds = longLogs()
+    if (reviewIds.length > 0) {
+      worker = startWorker()
+      worker.postMessage({ type: 'fold', reviewIds })
+      refresh()
+    }
   }
 
   const loadDocument = (reviewId: string): Promise<Uint8Array[]> => {

@@ -9,7 +9,9 @@
  * { type: 'done', id, results: [null | { code, message }], commits } once committed (or
  * { type: 'done', id, failed } if the commit failed); compaction by size runs after the answer,
  * so acknowledgements never wait for it. { type: 'load', id, reviewId } answers the document's
- * parts, folding a long log into its snapshot first. { type: 'close' } closes the database.
+ * parts, folding a long log into its snapshot first. { type: 'fold', reviewIds } folds those
+ * reviews' long logs in slices, letting writes and loads that arrive in between go first.
+ * { type: 'close' } closes the database.
  */
 export const SQLITE_WORKER_SOURCE = String.raw`
 'use strict'
@@ -33,6 +35,9 @@ const q = {
   insertUpdate: db.prepare('INSERT INTO doc_updates (review_id, seq, data) VALUES (?, ?, ?)'),
   lastSeq: db.prepare('SELECT max(seq) FROM doc_updates WHERE review_id = ?').pluck(),
   loadUpdates: db.prepare('SELECT seq, data FROM doc_updates WHERE review_id = ? ORDER BY seq'),
+  loadSlice: db.prepare(
+    'SELECT seq, data FROM doc_updates WHERE review_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+  ),
   updateStats: db.prepare(
     'SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS bytes FROM doc_updates WHERE review_id = ?',
   ),
@@ -85,6 +90,7 @@ function foldUpdates(parts) {
 }
 
 function compactNow(id) {
+  generations.set(id, generation(id) + 1)
   const rows = q.loadUpdates.all(id)
   if (rows.length === 0) return
   const snapshot = q.getSnapshot.get(id)
@@ -178,6 +184,16 @@ function runBatch(msg) {
 }
 
 function load(msg) {
+  const id = msg.reviewId
+  if ((folding && folding.id === id) || toFold.includes(id)) {
+    // Asked for: its fold goes next, and the load is answered when it is written.
+    if (!folding || folding.id !== id) {
+      toFold.splice(toFold.indexOf(id), 1)
+      toFold.unshift(id)
+    }
+    waiting.set(id, [...(waiting.get(id) ?? []), msg])
+    return
+  }
   try {
     let commits = 0
     // A long log is folded here, off the main thread, so a room loads as one update (P11).
@@ -198,10 +214,92 @@ function load(msg) {
   }
 }
 
+// Long logs found on opening (a crash, compaction held off), shortest first: folded in slices
+// of FOLD_SLICE rows into one Y.Doc, one slice per turn of the event loop, so writes and loads
+// that arrive meanwhile are answered in between; a load of a review waiting to be folded is
+// answered once its fold is written. Compaction of the same review meanwhile abandons the fold.
+const FOLD_SLICE = 2000
+const toFold = []
+let folding = null
+const waiting = new Map()
+const generations = new Map()
+const generation = (id) => generations.get(id) ?? 0
+
+function foldStep() {
+  if (!db.open) return
+  if (!folding) {
+    const id = toFold.shift()
+    if (id === undefined) return
+    try {
+      if (logOf(id).rows <= loadFoldRows) return foldDone(id)
+      const doc = new Y.Doc({ gc: true })
+      const snapshot = q.getSnapshot.get(id)
+      if (snapshot) Y.applyUpdate(doc, snapshot)
+      folding = { id, doc, seq: 0, generation: generation(id) }
+    } catch (e) {
+      return foldFailed(id, e)
+    }
+  }
+  const f = folding
+  try {
+    if (generation(f.id) !== f.generation) return foldDone(f.id)
+    const rows = q.loadSlice.all(f.id, f.seq, FOLD_SLICE)
+    if (rows.length > 0) {
+      f.doc.transact(() => {
+        for (const r of rows) Y.applyUpdate(f.doc, r.data)
+      })
+      f.seq = rows[rows.length - 1].seq
+      setImmediate(foldStep)
+      return
+    }
+    const folded = Y.encodeStateAsUpdate(f.doc)
+    db.transaction(() => {
+      q.putSnapshot.run(f.id, folded)
+      q.deleteUpdates.run(f.id, f.seq)
+    })()
+    generations.set(f.id, f.generation + 1)
+    const s = logOf(f.id)
+    s.rows = 0
+    s.bytes = 0
+    s.snapshot = folded.byteLength
+    parentPort.postMessage({ type: 'compacted', commits: 1 })
+    foldDone(f.id)
+  } catch (e) {
+    foldFailed(f.id, e)
+  }
+}
+
+function foldFailed(id, e) {
+  logs.delete(id)
+  console.error('folding the log of review ' + id + ' failed: ' + (e && e.message))
+  foldDone(id)
+}
+
+function foldDone(id) {
+  if (folding && folding.id === id) {
+    folding.doc.destroy()
+    folding = null
+  }
+  const loads = waiting.get(id) ?? []
+  waiting.delete(id)
+  for (const msg of loads) load(msg)
+  if (toFold.length > 0) setImmediate(foldStep)
+}
+
 parentPort.on('message', (msg) => {
   if (msg.type === 'batch') runBatch(msg)
   else if (msg.type === 'load') load(msg)
-  else if (msg.type === 'close') {
+  else if (msg.type === 'fold') {
+    toFold.push(...msg.reviewIds)
+    setImmediate(foldStep)
+  } else if (msg.type === 'close') {
+    toFold.length = 0
+    if (folding) folding.doc.destroy()
+    folding = null
+    for (const loads of waiting.values())
+      for (const m of loads)
+        parentPort.postMessage({ type: 'loaded', id: m.id, failed: { code: 'UNAVAILABLE', message: 'The store is closed.' } })
+    waiting.clear()
     db.close()
     parentPort.postMessage({ type: 'closed' })
   }

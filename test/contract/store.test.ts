@@ -1,7 +1,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { createMemoryStore } from '../../server/store/memory'
 import { createSqliteStore } from '../../server/store/sqlite'
 import { storeContract } from './store.contract'
@@ -38,5 +40,49 @@ describe('sqlite store', () => {
     expect(() => createSqliteStore({ dataDir: path.join(file, 'sub') })).toThrow(
       /DATA_DIR .* cannot be written/,
     )
+  })
+
+  it('folds a long log left on disk right after opening, so the room loads as one row', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prfaq-fold-'))
+    const held = { maxBytes: Number.POSITIVE_INFINITY, maxRows: Number.POSITIVE_INFINITY }
+    const doc = new Y.Doc()
+    const writer = createSqliteStore({ dataDir: dir, compaction: held, foldOnOpen: false })
+    await writer.write('r', { review: { id: 'r', title: 'R', createdAt: 1 } })
+    const updates: Uint8Array[] = []
+    doc.on('update', (u: Uint8Array) => updates.push(u))
+    for (let i = 0; i < 4500; i++) doc.getText('t').insert(0, `${i % 10}`)
+    await Promise.all(updates.map((u) => writer.appendUpdate('r', u)))
+    await writer.close()
+    const rows = () => {
+      const db = new Database(path.join(dir, 'prfaq.sqlite'), { readonly: true })
+      try {
+        return db.prepare("SELECT count(*) FROM doc_updates WHERE review_id = 'r'").pluck().get()
+      } finally {
+        db.close()
+      }
+    }
+    expect(rows()).toBe(4500)
+
+    // Opened without the fold, the log stays as it is.
+    const unfolded = createSqliteStore({ dataDir: dir, foldOnOpen: false })
+    await new Promise((r) => setTimeout(r, 200))
+    expect(rows()).toBe(4500)
+    await unfolded.close()
+
+    // Folded in slices: a write and a load arriving meanwhile are answered, the load with the fold.
+    const store = createSqliteStore({ dataDir: dir })
+    try {
+      doc.getText('t').insert(0, 'late ')
+      await store.appendUpdate('r', updates[updates.length - 1] as Uint8Array)
+      const parts = await store.loadDocument('r')
+      expect(parts.length).toBeLessThanOrEqual(2)
+      expect(rows()).toBeLessThanOrEqual(1)
+      const loaded = new Y.Doc()
+      for (const p of parts) Y.applyUpdate(loaded, p)
+      expect(loaded.getText('t').toString()).toBe(doc.getText('t').toString())
+    } finally {
+      await store.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
