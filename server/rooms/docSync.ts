@@ -2,6 +2,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { canEditDocument } from '../../shared/domain/permissions'
+import { err, type Result } from '../../shared/domain/result'
 import type { Ack } from '../../shared/protocol/events'
 import type { WireError } from '../../shared/protocol/errors'
 import type { AppSocket } from '../socket/types'
@@ -107,48 +108,40 @@ async function receiveUpdate(room: Room, socket: AppSocket, update: Uint8Array):
     return fail('INVALID', 'The document update could not be read.')
   }
   const empty = decoded.structs.length === 0 && decoded.ds.clients.size === 0
-  const participant = room.state.participants[socket.data.participantId]
-  const allowed = participant
-    ? canEditDocument(room.state, participant)
-    : fail('UNAUTHORIZED', 'You are not a participant of this review.')
-  if (!allowed.ok) {
+  const allowed = (): Result<true> => {
+    const participant = room.state.participants[socket.data.participantId]
+    return participant
+      ? canEditDocument(room.state, participant)
+      : err('UNAUTHORIZED', 'You are not a participant of this review.')
+  }
+  const permission = allowed()
+  if (!permission.ok) {
     // An update that changes nothing is fine from anyone (e.g. a reader's step 2).
     if (empty || containsUpdate(room.doc, decoded)) return { ok: true }
-    return { ok: false, error: allowed.error }
+    return { ok: false, error: permission.error }
   }
   // Carries nothing: ok once what is in flight is committed (a step 2 after a reconnect stands
   // for the writes sent before it), without touching the document.
-  if (empty)
-    return (await room.committedSoFar())
-      ? { ok: true }
-      : fail('UNAVAILABLE', 'The change was not saved; it is kept and saved with the next one.')
+  if (empty) return committedSoFar(room)
   if (!fitsDocLimit(room, update))
     return fail('TOO_LARGE', 'The document has reached its size limit; remove something before adding more.')
-  let changes: Uint8Array[]
-  try {
-    changes = room.applyUpdate(update, socket)
-  } catch {
-    // Whatever the bytes changed before they failed is in the document now: save it and send it,
-    // or the stored document and the others would differ from the room's.
-    const partial = room.takePartial()
-    for (const change of partial.applied) room.outbox.push(change, socket)
-    if (partial.toSave.length > 0) await room.saveUpdates(partial.toSave)
+  const { result, saved } = await room.applyQueued(update, socket, allowed)
+  if (typeof result === 'object') return { ok: false, error: result }
+  // Whatever unreadable bytes changed before they failed is in the document now, and saved and
+  // sent with the batch, or the stored document and the others would differ from the room's.
+  if (result === 'unreadable') {
+    await saved
     return fail('INVALID', 'The document update could not be applied.')
   }
-  // Structs waiting for missing dependencies are not in the change event: keep the raw bytes.
-  const toSave = room.hasPending() ? [...changes, update] : changes
   // Nothing new, but what it carries may still be in flight or have failed to save (a retry after
   // UNAVAILABLE, a resend after a reconnect): ok only once that is committed, or the ack would lie.
-  if (toSave.length === 0)
-    return (await room.committedSoFar())
-      ? { ok: true }
-      : fail('UNAVAILABLE', 'The change was not saved; it is kept and saved with the next one.')
-  for (const change of changes) room.outbox.push(change, socket)
-  const saved = await room.saveUpdates(toSave)
-  return saved
-    ? { ok: true }
-    : fail('UNAVAILABLE', 'The change was not saved; it is kept and saved with the next one.')
+  if (!saved) return committedSoFar(room)
+  return (await saved) ? { ok: true } : NOT_SAVED
 }
+
+const NOT_SAVED = fail('UNAVAILABLE', 'The change was not saved; it is kept and saved with the next one.')
+const committedSoFar = async (room: Room): Promise<Ack> =>
+  (await room.committedSoFar()) ? { ok: true } : NOT_SAVED
 
 type Decoded = ReturnType<typeof Y.decodeUpdate>
 

@@ -3,7 +3,9 @@ import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import type { StoredEvent } from '../../shared/domain/events'
 import { evolve, initialState } from '../../shared/domain/evolve'
+import type { Result } from '../../shared/domain/result'
 import type { ReviewState } from '../../shared/domain/types'
+import type { WireError } from '../../shared/protocol/errors'
 import type { AppSocket } from '../socket/types'
 import type { RoomDeps } from './deps'
 import { Outbox } from './outbox'
@@ -19,6 +21,23 @@ export interface CommandAck {
 }
 
 export const SERVER_ORIGIN = Symbol('server')
+
+/** A client update waiting for the end of the turn (`Room.applyQueued`). */
+interface QueuedUpdate {
+  update: Uint8Array
+  sender: AppSocket
+  allowed: () => Result<true>
+  resolve: (outcome: QueuedOutcome) => void
+}
+
+/**
+ * What became of one queued update — applied, unreadable part-way, or refused by a rule — and
+ * the commit of everything its batch changed (null when the batch changed nothing).
+ */
+export interface QueuedOutcome {
+  result: 'applied' | 'unreadable' | WireError
+  saved: Promise<boolean> | null
+}
 
 import { syncMessageOf } from './outbox'
 export { updateMessage } from './outbox'
@@ -103,22 +122,80 @@ export class Room {
     try {
       Y.applyUpdate(this.doc, update, origin)
       return this.captured
-    } catch (e) {
-      // Malformed bytes can throw half-way: what was applied until then stays in the document.
-      this.partial = this.captured
-      throw e
     } finally {
       this.captured = []
     }
   }
 
-  /** Changes a failed apply left in the document (and any pending structs): to save and send (M1). */
-  private partial: Uint8Array[] = []
-  takePartial(): { applied: Uint8Array[]; toSave: Uint8Array[] } {
-    const applied = this.partial
-    this.partial = []
-    const pending = this.hasPending() ? [Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.doc))] : []
-    return { applied, toSave: [...applied, ...pending] }
+  /** Client updates read in this turn of the event loop, applied together by `applyQueued`. */
+  private applyQueue: QueuedUpdate[] = []
+
+  /**
+   * Applies a client's update together with the others read in the same turn of the event loop,
+   * in ONE Yjs transaction (P12): a transaction's bookkeeping — the state vector before and after,
+   * over every client that ever wrote to the document — is paid once per turn, not per update,
+   * and the batch is saved as one change. `allowed` is asked again just before applying, so a
+   * lock committed earlier in the turn still refuses (S2). At light load a batch is one update.
+   */
+  applyQueued(update: Uint8Array, sender: AppSocket, allowed: () => Result<true>): Promise<QueuedOutcome> {
+    return new Promise((resolve) => {
+      this.applyQueue.push({ update, sender, allowed, resolve })
+      if (this.applyQueue.length === 1) setImmediate(() => this.applyBatch())
+    })
+  }
+
+  private applyBatch(): void {
+    const batch = this.applyQueue
+    this.applyQueue = []
+    if (this.destroyed) {
+      const error = {
+        code: 'UNAVAILABLE',
+        message: 'The review was unloaded; reconnect and send it again.',
+      } as const
+      for (const q of batch) q.resolve({ result: error, saved: null })
+      return
+    }
+    const results: Array<'applied' | 'unreadable' | WireError> = []
+    this.captured = []
+    this.fullCache = null // pending structs change the full state without an update event
+    const senders = new Set(batch.map((q) => q.sender))
+    const [only] = senders
+    const origin = senders.size === 1 ? (only ?? null) : null
+    try {
+      this.doc.transact(() => {
+        for (const q of batch) {
+          const allowed = q.allowed()
+          if (!allowed.ok) {
+            results.push(allowed.error)
+            continue
+          }
+          try {
+            Y.applyUpdate(this.doc, q.update, origin)
+            results.push('applied')
+          } catch {
+            // Malformed bytes can throw half-way: what was applied until then stays, and is saved.
+            results.push('unreadable')
+          }
+        }
+      }, origin)
+    } catch (e) {
+      this.deps.logger.error({ err: e, review: this.id }, 'applying a batch of updates failed')
+    }
+    const changes = this.captured
+    this.captured = []
+    // Structs waiting for missing dependencies are not in the change event: the raw updates are
+    // saved as well (unreadable bytes are not: what they left pending is encoded from the document).
+    const pending: Uint8Array[] = []
+    if (this.hasPending()) {
+      batch.forEach((q, i) => results[i] === 'applied' && pending.push(q.update))
+      if (results.includes('unreadable'))
+        pending.push(Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.doc)))
+    }
+    for (const change of changes) this.outbox.push(change, origin)
+    this.outbox.flush()
+    const toSave = [...changes, ...pending]
+    const saved = toSave.length > 0 ? this.saveUpdates(toSave) : null
+    batch.forEach((q, i) => q.resolve({ result: results[i] ?? 'unreadable', saved }))
   }
 
   /**

@@ -3,6 +3,8 @@ import * as Y from 'yjs'
 import { createReview, join } from './helpers/testServer'
 import { syncMessage, until } from './helpers/syncClient'
 import { serverPerTest } from './helpers/serverPerTest'
+import { handleSync } from '../../server/rooms/docSync'
+import type { Ack } from '../../shared/protocol/events'
 
 const stage = serverPerTest()
 
@@ -105,5 +107,44 @@ describe('yjs:sync', () => {
     const stored = new Y.Doc()
     parts.forEach((p) => Y.applyUpdate(stored, p))
     expect(stored.getText('t').toString()).toBe('wait for it')
+  })
+
+  it('[P12] updates read in one turn are applied in one transaction and saved as one change, each acknowledged', async () => {
+    const review = await createReview(stage.server.url)
+    const a = stage.client(review.token)
+    await a.synced
+    const doc = serverDoc(review.reviewId)
+    let transactions = 0
+    doc.on('update', () => transactions++)
+    const writer = new Y.Doc()
+    const updates: Uint8Array[] = []
+    writer.on('update', (u: Uint8Array) => updates.push(u))
+    for (let i = 0; i < 30; i++) writer.getText('t').insert(i, String(i % 10))
+    // Written back to back: one burst on the wire, read by the server in one turn.
+    const acks = await Promise.all(updates.map((u) => a.send(syncMessage(2, u))))
+    expect(acks.every((ack) => ack.ok)).toBe(true)
+    expect(doc.getText('t').toString()).toBe(writer.getText('t').toString())
+    expect(transactions).toBeLessThan(10)
+    const stored = new Y.Doc()
+    for (const p of await stage.server.store.loadDocument(review.reviewId)) Y.applyUpdate(stored, p)
+    expect(stored.getText('t').toString()).toBe(writer.getText('t').toString())
+  })
+
+  it('[RD1] [S2] an update checked before a lock that lands in the same turn is refused when applied', async () => {
+    const review = await createReview(stage.server.url)
+    const a = stage.client(review.token)
+    await a.synced
+    const room = stage.server.app.rooms.peek(review.reviewId)!
+    const socket = [...room.sockets.values()][0]!
+    const before = Y.encodeStateAsUpdate(room.doc)
+    const edit = new Y.Doc()
+    edit.getText('t').insert(0, 'too late')
+    const answer = new Promise<Ack>((resolve) => {
+      void handleSync(room, socket, syncMessage(2, Y.encodeStateAsUpdate(edit)), resolve)
+    })
+    // The check passed on arrival; a lock committed later in the same turn wins over the apply.
+    room.state = { ...room.state, phase: 'reading' }
+    expect(await answer).toMatchObject({ ok: false, error: { code: 'PHASE_LOCKED' } })
+    expect(Y.encodeStateAsUpdate(room.doc)).toEqual(before)
   })
 })
