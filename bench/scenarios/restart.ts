@@ -23,8 +23,9 @@ import type { Scenario } from '../lib/scenario'
 /**
  * P11: a room's readiness after a restart when its stored log holds 10k / 100k updates, while
  * another room keeps typing. The log is written with each server's own storage module while the
- * server is down (ours: server/store/sqlite.ts with compaction held off, so the log really is
- * that long — the worst case, e.g. after a crash; baseline: y-leveldb), then the server starts
+ * server is down (ours: server/store/sqlite.ts with compaction and the fold on opening held off, so
+ * the log really is that long when the server starts — the worst case, e.g. after a crash;
+ * baseline: y-leveldb), then the server starts (ours folds long logs from the moment it opens)
  * and a joiner asks for the room.
  * P12: pipelined writers into one room with saving on: 200 sockets (20 in the quick run), each
  * an independent writer, send their edits back to back without waiting (ours: acks awaited at the end; baseline:
