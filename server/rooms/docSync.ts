@@ -1,5 +1,4 @@
 import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { canEditDocument } from '../../shared/domain/permissions'
 import { err, type Result } from '../../shared/domain/result'
@@ -7,6 +6,7 @@ import type { Ack } from '../../shared/protocol/events'
 import type { WireError } from '../../shared/protocol/errors'
 import type { AppSocket } from '../socket/types'
 import { fitsDocLimit } from './docLimit'
+import { syncMessageOf } from './outbox'
 import type { Room } from './room'
 
 /**
@@ -24,13 +24,6 @@ const UPDATE = 2 // also written by updateMessage in outbox.ts
 
 const fail = (code: WireError['code'], message: string): Ack => ({ ok: false, error: { code, message } })
 
-export function syncMessage(type: number, payload: Uint8Array): Uint8Array {
-  const enc = encoding.createEncoder()
-  encoding.writeVarUint(enc, type)
-  encoding.writeVarUint8Array(enc, payload)
-  return encoding.toUint8Array(enc)
-}
-
 /** Binary arrives as Buffer (Node), ArrayBuffer (browser) or Uint8Array: one shape from here on. */
 export function toBytes(raw: unknown): Uint8Array | null {
   if (raw instanceof Uint8Array) return raw
@@ -41,7 +34,7 @@ export function toBytes(raw: unknown): Uint8Array | null {
 
 /** The server's step 1 and a step 2 holding everything (state against an empty vector). */
 export const fullState = (room: Room): Uint8Array => room.fullMessage()
-export const serverStep1 = (room: Room): Uint8Array => syncMessage(STEP1, Y.encodeStateVector(room.doc))
+export const serverStep1 = (room: Room): Uint8Array => syncMessageOf(STEP1, Y.encodeStateVector(room.doc))
 
 function readMessage(bytes: Uint8Array): { type: number; payload: Uint8Array } | null {
   try {
@@ -85,7 +78,7 @@ async function answerSync(room: Room, socket: AppSocket, raw: unknown): Promise<
     try {
       // A fresh joiner (empty state vector) gets the cached full state: a storm of joiners costs one encode.
       const empty = msg.payload.byteLength === 1 && msg.payload[0] === 0
-      step2 = empty ? fullState(room) : syncMessage(STEP2, Y.encodeStateAsUpdate(room.doc, msg.payload))
+      step2 = empty ? fullState(room) : syncMessageOf(STEP2, Y.encodeStateAsUpdate(room.doc, msg.payload))
     } catch {
       return fail('INVALID', 'The state vector could not be read.')
     }

@@ -1,4 +1,3 @@
-import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import type { StoredEvent } from '../../shared/domain/events'
@@ -8,7 +7,7 @@ import type { ReviewState } from '../../shared/domain/types'
 import type { WireError } from '../../shared/protocol/errors'
 import type { AppSocket } from '../socket/types'
 import type { RoomDeps } from './deps'
-import { Outbox } from './outbox'
+import { Outbox, syncMessageOf } from './outbox'
 import { Presence } from './presence'
 import { RoomViews } from './views'
 
@@ -38,9 +37,6 @@ export interface QueuedOutcome {
   result: 'applied' | 'unreadable' | WireError
   saved: Promise<boolean> | null
 }
-
-import { syncMessageOf } from './outbox'
-export { updateMessage } from './outbox'
 
 /** Rebuilds the answers of past commands from the log, for idempotent retries after a restart. */
 function acksFromLog(events: readonly StoredEvent[]): Map<string, CommandAck> {
@@ -201,18 +197,11 @@ export class Room {
   /**
    * The whole document as a y-protocols step 2 message, encoded once for all joiners until the
    * next change (P2). One instance for every joiner, so the wire's encoder can also reuse one
-   * encoded frame for all of them (server/socket/cachingParser.ts). Only this copy is kept: the
-   * bare update is a view into it (memory per loaded document, P7).
+   * encoded frame for all of them (server/socket/cachingParser.ts). Only this copy is kept
+   * (memory per loaded document, P7).
    */
   fullMessage(): Uint8Array {
     return (this.fullCache ??= syncMessageOf(1, Y.encodeStateAsUpdate(this.doc)))
-  }
-
-  /** The whole document as one update (a view into the cached message). */
-  fullUpdate(): Uint8Array {
-    const dec = decoding.createDecoder(this.fullMessage())
-    decoding.readVarUint(dec)
-    return decoding.readVarUint8Array(dec)
   }
 
   /** Whether structs wait for missing dependencies: then the raw update must be saved too. */

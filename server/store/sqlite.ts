@@ -108,12 +108,6 @@ export function createSqliteStore(options: SqliteOptions): Store {
     loadFoldRows: LOAD_FOLD_ROWS,
   }
 
-  const longLogs = () =>
-    db
-      .prepare('SELECT review_id FROM doc_updates GROUP BY review_id HAVING count(*) > ? ORDER BY count(*)')
-      .pluck()
-      .all(LOAD_FOLD_ROWS) as string[]
-
   const metrics: StoreMetrics = { commits: 0 }
   let queue: Pending[] = []
   let inFlight: { id: number; batch: Pending[] } | null = null
@@ -220,7 +214,10 @@ export function createSqliteStore(options: SqliteOptions): Store {
   }
 
   if (options.foldOnOpen !== false) {
-    const reviewIds = longLogs()
+    const reviewIds = db
+      .prepare('SELECT review_id FROM doc_updates GROUP BY review_id HAVING count(*) > ? ORDER BY count(*)')
+      .pluck()
+      .all(LOAD_FOLD_ROWS) as string[]
     if (reviewIds.length > 0) {
       worker = startWorker()
       worker.postMessage({ type: 'fold', reviewIds })

@@ -31,8 +31,7 @@ describe('facilitation in Chromium', () => {
     await author.page.getByTestId('save-status').filter({ hasText: 'Not saved' }).waitFor()
 
     // …while the facilitator opens reading. Back online, the edit is refused and dropped.
-    await fac.page.getByRole('button', { name: 'Start reading' }).click()
-    await fac.page.getByRole('dialog').getByRole('button', { name: 'Start reading' }).click()
+    await advance(fac.page, 'Start reading')
     await author.context.setOffline(false)
     await author.page.getByText('Reading — the document is locked.').waitFor({ timeout: 20_000 })
     await author.page.getByTestId('save-status').filter({ hasText: 'All changes saved' }).waitFor()
@@ -53,8 +52,7 @@ describe('facilitation in Chromium', () => {
       name: 'Rita Reviewer',
       fn: 'legal',
     })
-    await fac.page.getByRole('button', { name: 'Start reading' }).click()
-    await fac.page.getByRole('dialog').getByRole('button', { name: 'Start reading' }).click()
+    await advance(fac.page, 'Start reading')
     await rev.page.getByText('Reading — the document is locked.').waitFor()
 
     // A note tied to the selected passage.

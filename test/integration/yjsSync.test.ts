@@ -147,4 +147,22 @@ describe('yjs:sync', () => {
     expect(await answer).toMatchObject({ ok: false, error: { code: 'PHASE_LOCKED' } })
     expect(Y.encodeStateAsUpdate(room.doc)).toEqual(before)
   })
+
+  it('an update queued while its room is unloaded is refused UNAVAILABLE, not acknowledged', async () => {
+    const review = await createReview(stage.server.url)
+    const a = stage.client(review.token)
+    await a.synced
+    const room = stage.server.app.rooms.peek(review.reviewId)!
+    const socket = [...room.sockets.values()][0]!
+    const edit = new Y.Doc()
+    edit.getText('t').insert(0, 'into the void')
+    const answer = new Promise<Ack>((resolve) => {
+      void handleSync(room, socket, syncMessage(2, Y.encodeStateAsUpdate(edit)), resolve)
+    })
+    room.destroy() // unloaded (e.g. shutdown) before the end of the turn
+    expect(await answer).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } })
+    const stored = new Y.Doc()
+    for (const p of await stage.server.store.loadDocument(review.reviewId)) Y.applyUpdate(stored, p)
+    expect(stored.getText('t').toString()).toBe('')
+  })
 })
