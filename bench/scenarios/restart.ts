@@ -110,7 +110,7 @@ async function storeUpdates(
       compaction: { maxBytes: Number.POSITIVE_INFINITY, maxRows: Number.POSITIVE_INFINITY },
     })
     for (let i = 0; i < updates.length; i += 5000)
-      await Promise.all(updates.slice(i, i + 5000).map((u) => store.appendUpdate(reviewId, u)))
+      await Promise.all(updates.slice(i, i + 5000).map((u) => store.write(reviewId, { updates: [u] })))
     await store.close()
     return
   }

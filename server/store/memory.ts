@@ -105,8 +105,6 @@ export function createMemoryStore(policy: CompactionPolicy = DEFAULT_COMPACTION)
   return {
     metrics,
     write: (reviewId, set) => group.enqueue(() => apply(reviewId, set)),
-    appendUpdate: (reviewId, update) => group.enqueue(() => apply(reviewId, { updates: [update] })),
-    appendEvents: (reviewId, events) => group.enqueue(() => apply(reviewId, { events })),
     getReview: async (id) => {
       const r = reviews.get(id)
       return r ? { ...r.record } : null
@@ -123,7 +121,6 @@ export function createMemoryStore(policy: CompactionPolicy = DEFAULT_COMPACTION)
       const s = reviews.get(id)?.rounds.get(round)
       return s ? copy(s) : null
     },
-    compact: (id) => group.enqueue(() => compactNow(id)),
     close: async () => group.close(),
   }
 }

@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import type { StoredEvent } from '../../shared/domain/events'
 import type { InviteRole } from '../../shared/domain/types'
-import { migrate } from './sqliteSchema'
+import { SQLITE_MIGRATIONS } from './migrations/sqlite'
+import { migrateSqlite } from './migrations/runner'
 import { SQLITE_WORKER_SOURCE } from './sqliteWorkerSource'
 import {
   DEFAULT_COMPACTION,
@@ -57,7 +58,7 @@ const toBytes = (b: Uint8Array): Uint8Array =>
   b instanceof Buffer ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice() : b
 
 type Failure = { code: StoreErrorCode; message: string }
-type WriteMsg = { kind: 'write'; reviewId: string; set: WriteSet } | { kind: 'compact'; reviewId: string }
+type WriteMsg = { kind: 'write'; reviewId: string; set: WriteSet }
 interface Pending {
   msg: WriteMsg
   resolve: () => void
@@ -86,7 +87,7 @@ export function createSqliteStore(options: SqliteOptions): Store {
   db.pragma('busy_timeout = 5000')
   db.pragma(`page_size = ${options.pageSize ?? PAGE_SIZE}`) // only takes effect on a new, empty database
   db.pragma('journal_mode = WAL')
-  migrate(db)
+  migrateSqlite(db, SQLITE_MIGRATIONS)
 
   const q = {
     getReview: db.prepare('SELECT id, title, created_at AS createdAt FROM reviews WHERE id = ?'),
@@ -262,8 +263,6 @@ export function createSqliteStore(options: SqliteOptions): Store {
   return {
     metrics,
     write: (reviewId, set) => enqueue({ kind: 'write', reviewId, set }),
-    appendUpdate: (reviewId, update) => enqueue({ kind: 'write', reviewId, set: { updates: [update] } }),
-    appendEvents: (reviewId, events) => enqueue({ kind: 'write', reviewId, set: { events } }),
     getReview: async (id) =>
       (q.getReview.get(id) as { id: string; title: string; createdAt: number } | undefined) ?? null,
     findToken: async (hash) =>
@@ -277,7 +276,6 @@ export function createSqliteStore(options: SqliteOptions): Store {
       const data = q.getRound.get(id, round) as Buffer | undefined
       return data ? toBytes(data) : null
     },
-    compact: (id) => enqueue({ kind: 'compact', reviewId: id }),
     close,
   }
 }

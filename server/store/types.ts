@@ -44,10 +44,12 @@ export interface StoreMetrics {
   commits: number
 }
 
+/**
+ * Only what the server calls: every change goes through `write` (group commit, saved before
+ * acknowledged), so the contract suite drives exactly the path the server uses.
+ */
 export interface Store {
   write(reviewId: string, set: WriteSet): Promise<void>
-  appendUpdate(reviewId: string, update: Uint8Array): Promise<void>
-  appendEvents(reviewId: string, events: StoredEvent[]): Promise<void>
 
   getReview(reviewId: string): Promise<ReviewRecord | null>
   findToken(hash: string): Promise<{ reviewId: string; participantId: string } | null>
@@ -57,8 +59,7 @@ export interface Store {
   loadDocument(reviewId: string): Promise<Uint8Array[]>
   loadRoundSnapshot(reviewId: string, round: number): Promise<Uint8Array | null>
 
-  /** Folds the review's update log into one snapshot row now (it also happens by size). */
-  compact(reviewId: string): Promise<void>
+  /** The update log is folded into the snapshot row by size (CompactionPolicy), after commits. */
   readonly metrics: StoreMetrics
   /** Commits what is pending, then releases the store; later writes reject with UNAVAILABLE. */
   close(): Promise<void>

@@ -2,13 +2,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createMemoryStore } from '../../server/store/memory'
+import { createPostgresStore } from '../../server/store/postgres'
 import { createSqliteStore } from '../../server/store/sqlite'
-import { storeContract } from './store.contract'
-
-const policy = { maxBytes: 1_000_000, maxRows: 500 }
+import type { Store } from '../../server/store/types'
+import { createTestDatabase, type TestDatabase } from '../integration/helpers/postgres'
+import { CONTRACT_POLICY as policy, storeContract } from './store.contract'
 
 storeContract('memory', async () => {
   const store = createMemoryStore(policy)
@@ -33,6 +34,30 @@ storeContract('sqlite', async () => {
   }
 })
 
+// One fresh database for this file, emptied before each test, dropped at the end (X1).
+let database: Promise<TestDatabase> | undefined
+afterAll(async () => {
+  if (database) await (await database).drop()
+})
+storeContract('postgres', async () => {
+  const db = await (database ??= createTestDatabase())
+  const open = () => createPostgresStore({ url: db.url, compaction: policy })
+  const first = await open() // migrates a new database
+  await db.query('TRUNCATE reviews, tokens, invites, events, doc_updates, snapshots, round_snapshots')
+  const opened: Store[] = [first]
+  return {
+    store: first,
+    reopen: async () => {
+      const again = await open()
+      opened.push(again)
+      return again
+    },
+    cleanup: async () => {
+      for (const s of opened) await s.close()
+    },
+  }
+})
+
 describe('sqlite store', () => {
   it('stops with a clear message when DATA_DIR cannot be written', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'prfaq-ro-')), 'a-file')
@@ -51,7 +76,7 @@ describe('sqlite store', () => {
     const updates: Uint8Array[] = []
     doc.on('update', (u: Uint8Array) => updates.push(u))
     for (let i = 0; i < 4500; i++) doc.getText('t').insert(0, `${i % 10}`)
-    await Promise.all(updates.map((u) => writer.appendUpdate('r', u)))
+    await Promise.all(updates.map((u) => writer.write('r', { updates: [u] })))
     await writer.close()
     const rows = () => {
       const db = new Database(path.join(dir, 'prfaq.sqlite'), { readonly: true })
@@ -73,7 +98,7 @@ describe('sqlite store', () => {
     const store = createSqliteStore({ dataDir: dir })
     try {
       doc.getText('t').insert(0, 'late ')
-      await store.appendUpdate('r', updates[updates.length - 1] as Uint8Array)
+      await store.write('r', { updates: [updates[updates.length - 1] as Uint8Array] })
       const parts = await store.loadDocument('r')
       expect(parts.length).toBeLessThanOrEqual(2)
       expect(rows()).toBeLessThanOrEqual(1)

@@ -30,8 +30,6 @@ export function faultyStore(inner: Store): FaultyStore {
     failed: 0,
     metrics: inner.metrics,
     write: (id, set) => guard(() => inner.write(id, set)),
-    appendUpdate: (id, u) => guard(() => inner.appendUpdate(id, u)),
-    appendEvents: (id, e) => guard(() => inner.appendEvents(id, e)),
   }
   function guard(run: () => Promise<void>): Promise<void> {
     if (store.fault === 'none') return run()
