@@ -1,10 +1,15 @@
 import type { RateLimits } from './socket/rateLimit'
+import type { PostgresPoolOptions } from './store/postgres'
 
 /** Server configuration from the environment (DESIGN §7), with the limits of the wire. */
 export interface Config {
   port: number
   host: string
   dataDir: string
+  /** DATABASE_URL=postgres://…: the store runs on PostgreSQL; unset: SQLite in dataDir. */
+  databaseUrl?: string
+  /** PG_POOL_MAX, PG_CONNECT_TIMEOUT_MS, PG_QUERY_TIMEOUT_MS, PG_IDLE_TIMEOUT_MS (docs/operations.md). */
+  postgresPool: PostgresPoolOptions
   /** The address browsers use; undefined → http://HOST:PORT of the listening socket. */
   publicUrl?: string
   /** SQLite durability: FULL survives power loss, NORMAL a process crash. */
@@ -47,6 +52,21 @@ function parsePort(raw: string | undefined): number {
   return port
 }
 
+function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number, got ${raw}.`)
+  return n
+}
+
+function parseDatabaseUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined
+  if (!/^postgres(ql)?:\/\//.test(raw))
+    throw new Error('DATABASE_URL must start with postgres:// (unset it to use SQLite in DATA_DIR).')
+  return raw
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = parsePort(env.PORT)
   const host = env.HOST || '127.0.0.1'
@@ -55,6 +75,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host,
     dataDir: env.DATA_DIR || './data',
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    postgresPool: {
+      max: positive(env, 'PG_POOL_MAX'),
+      connectTimeoutMs: positive(env, 'PG_CONNECT_TIMEOUT_MS'),
+      queryTimeoutMs: positive(env, 'PG_QUERY_TIMEOUT_MS'),
+      idleTimeoutMs: positive(env, 'PG_IDLE_TIMEOUT_MS'),
+    },
     publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : undefined,
     synchronous,
     logLevel: env.LOG_LEVEL || 'info',

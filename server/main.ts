@@ -1,21 +1,30 @@
 import { createApp } from './app'
 import { loadConfig } from './config'
 import { createLogger } from './logger'
+import { SchemaTooNewError } from './store/migrations/runner'
+import { createPostgresStore, StoreUnreachableError } from './store/postgres'
 import { createSqliteStore, DataDirError } from './store/sqlite'
+import type { Store } from './store/types'
 
 /** The one place that picks the real adapters. Prints the address it serves on. */
 async function main(): Promise<void> {
   const config = loadConfig()
   const logger = createLogger(config.logLevel)
-  let store
+  let store: Store
   try {
-    store = createSqliteStore({
-      dataDir: config.dataDir,
-      synchronous: config.synchronous,
-      pageSize: Number(process.env.SQLITE_PAGE_SIZE) || undefined,
-    })
+    store = config.databaseUrl
+      ? await createPostgresStore({
+          url: config.databaseUrl,
+          pool: config.postgresPool,
+          log: (message) => logger.error(message),
+        })
+      : createSqliteStore({
+          dataDir: config.dataDir,
+          synchronous: config.synchronous,
+          pageSize: Number(process.env.SQLITE_PAGE_SIZE) || undefined,
+        })
   } catch (e) {
-    if (e instanceof DataDirError) {
+    if (e instanceof DataDirError || e instanceof StoreUnreachableError || e instanceof SchemaTooNewError) {
       console.error(`Cannot start: ${e.message}`)
       process.exit(1)
     }
