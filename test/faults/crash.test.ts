@@ -1,9 +1,6 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createSqliteStore } from '../../server/store/sqlite'
 import { createReview, join } from '../integration/helpers/testServer'
+import { BACKENDS, createBackend, sized, type Backend } from './helpers/backends'
 import { FaultClient } from './helpers/faultClient'
 import { freePort, restartProcess, type ServerProcess } from './helpers/processes'
 import { LONG, percentile, report, rng, seedFor, sleep } from './helpers/seed'
@@ -16,21 +13,21 @@ const R2_TRIALS = Number(process.env.R2_TRIALS) || (LONG ? 1000 : 15)
 const R1_KILLS = LONG ? 20 : 3
 const R1_CLIENTS = 20
 
-const dirs: string[] = []
+const backends: Backend[] = []
 const live = new Set<ServerProcess>()
 afterAll(async () => {
   for (const s of live) await s.kill('SIGKILL')
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+  for (const b of backends) await b.cleanup()
 })
 
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prfaq-faults-'))
-  dirs.push(dir)
-  return dir
+async function backendFor(name: Backend['name']): Promise<Backend> {
+  const b = await createBackend(name)
+  backends.push(b)
+  return b
 }
 
-async function start(dir: string, port: number): Promise<ServerProcess> {
-  const s = await restartProcess(dir, port)
+async function start(b: Backend, port: number): Promise<ServerProcess> {
+  const s = await restartProcess(b.dataDir, port, b.env)
   live.add(s)
   return s
 }
@@ -60,9 +57,9 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
   return Date.now() - t
 }
 
-/** Reads the stored log straight from the SQLite file, with no server running. */
-async function storedCommandIds(dir: string, reviewId: string): Promise<string[]> {
-  const store = createSqliteStore({ dataDir: dir })
+/** Reads the stored log straight from the store, with no server running. */
+async function storedCommandIds(b: Backend, reviewId: string): Promise<string[]> {
+  const store = await b.open()
   try {
     return (await store.loadEvents(reviewId)).flatMap((e) => (e.commandId ? [e.commandId] : []))
   } finally {
@@ -70,13 +67,16 @@ async function storedCommandIds(dir: string, reviewId: string): Promise<string[]
   }
 }
 
-describe('crash (kill -9)', () => {
+describe.each(BACKENDS)('crash (kill -9) on %s', (backend) => {
+  const R2_TRIALS_HERE = sized(backend, R2_TRIALS, Math.min(R2_TRIALS, 6))
+  const R1_KILLS_HERE = sized(backend, R1_KILLS, 2)
   it(
-    `[R2] ack then immediate kill: everything acknowledged survives (${R2_TRIALS} trials)`,
+    `[R2] ack then immediate kill: everything acknowledged survives (${R2_TRIALS_HERE} trials)`,
     async () => {
+      const R2_TRIALS = R2_TRIALS_HERE
       const seed = seedFor('R2')
       const rand = rng(seed)
-      const dir = tempDir()
+      const dir = await backendFor(backend)
       const port = await freePort()
       let server = await start(dir, port)
       const review = await createReview(server.url)
@@ -144,6 +144,7 @@ describe('crash (kill -9)', () => {
       check.close()
       await kill(server)
       report('R2', {
+        backend,
         seed,
         trials: R2_TRIALS,
         ackedEdits: acked.length,
@@ -155,15 +156,16 @@ describe('crash (kill -9)', () => {
       expect(lostCommands, `seed ${seed}`).toEqual([])
       expect(acked.length).toBeGreaterThanOrEqual(R2_TRIALS)
     },
-    60_000 + R2_TRIALS * 8_000,
+    60_000 + R2_TRIALS_HERE * 8_000,
   )
 
   it(
-    `[R1] ${R1_CLIENTS} clients editing, server killed at random moments (${R1_KILLS} kills): nothing acknowledged lost, all converge ≤ 10 s`,
+    `[R1] ${R1_CLIENTS} clients editing, server killed at random moments (${R1_KILLS_HERE} kills): nothing acknowledged lost, all converge ≤ 10 s`,
     async () => {
+      const R1_KILLS = R1_KILLS_HERE
       const seed = seedFor('R1')
       const rand = rng(seed)
-      const dir = tempDir()
+      const dir = await backendFor(backend)
       const port = await freePort()
       let server = await start(dir, port)
       const review = await createReview(server.url)
@@ -254,6 +256,7 @@ describe('crash (kill -9)', () => {
       check.close()
       await kill(server)
       report('R1', {
+        backend,
         seed,
         clients: R1_CLIENTS,
         kills: R1_KILLS,
@@ -268,6 +271,6 @@ describe('crash (kill -9)', () => {
       expect(lostCommands, `seed ${seed}`).toEqual([])
       expect(Math.max(...convergeMs)).toBeLessThanOrEqual(10_000)
     },
-    60_000 + R1_KILLS * 20_000,
+    60_000 + R1_KILLS_HERE * 20_000,
   )
 })

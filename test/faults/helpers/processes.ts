@@ -89,10 +89,14 @@ export async function startProcess(
 }
 
 /** Retries a start while the port is still held by the killed process (rare, but seen). */
-export async function restartProcess(dataDir: string, port: number): Promise<ServerProcess> {
+export async function restartProcess(
+  dataDir: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
   for (let i = 0; ; i++) {
     try {
-      return await startProcess(dataDir, port)
+      return await startProcess(dataDir, port, env)
     } catch (e) {
       if (i >= 20 || !/EADDRINUSE/.test(String(e))) throw e
       await new Promise((r) => setTimeout(r, 100))
