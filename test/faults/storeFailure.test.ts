@@ -1,16 +1,15 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createSqliteStore } from '../../server/store/sqlite'
 import { createReview, join, startServer } from '../integration/helpers/testServer'
+import { BACKENDS, createBackend, sized, type Backend } from './helpers/backends'
 import { FaultClient } from './helpers/faultClient'
 import { faultyStore, type StoreFault } from './helpers/faultyStore'
 import { LONG, pick, report, rng, seedFor, sleep } from './helpers/seed'
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prfaq-r4-'))
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+const backends: Backend[] = []
+afterAll(async () => {
+  for (const b of backends) await b.cleanup()
+})
 
 async function until(check: () => boolean, ms: number, what: string): Promise<void> {
   const t = Date.now()
@@ -23,11 +22,15 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
 const WINDOWS = LONG ? 30 : 6
 const WRITERS = 5
 
-describe('store failures under load', () => {
-  it(`[R4] throwing, locked and full store (${WINDOWS} fault windows): no false ack, UNAVAILABLE, server up, nothing lost after recovery`, async () => {
+describe.each(BACKENDS)('store failures under load on %s', (backend) => {
+  const windows = sized(backend, WINDOWS, 4)
+  it(`[R4] throwing, locked and full store (${windows} fault windows): no false ack, UNAVAILABLE, server up, nothing lost after recovery`, async () => {
+    const WINDOWS = windows
     const seed = seedFor('R4')
     const rand = rng(seed)
-    const store = faultyStore(createSqliteStore({ dataDir: dir }))
+    const b = await createBackend(backend)
+    backends.push(b)
+    const store = faultyStore(await b.open())
     const server = await startServer({ store })
     const review = await createReview(server.url)
     const joined = await Promise.all(
@@ -87,8 +90,8 @@ describe('store failures under load', () => {
     await server.close()
     await store.close()
 
-    // No false ack, nothing lost: the file alone holds every marker and every acked command once.
-    const fresh = createSqliteStore({ dataDir: dir })
+    // No false ack, nothing lost: the store alone holds every marker and every acked command once.
+    const fresh = await b.open()
     const doc = new Y.Doc()
     for (const part of await fresh.loadDocument(review.reviewId)) Y.applyUpdate(doc, part)
     const text = doc.getText('t').toString()
@@ -98,6 +101,7 @@ describe('store failures under load', () => {
     const commandIds = commandAcks.map((a) => a.id)
     const lostCommands = commandIds.filter((id) => ids.filter((x) => x === id).length !== 1)
     report('R4', {
+      backend,
       seed,
       windows: WINDOWS,
       faults,
