@@ -1,19 +1,16 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createSqliteStore } from '../../server/store/sqlite'
 import { createReview, join } from '../integration/helpers/testServer'
+import { BACKENDS, createBackend, sized, type Backend } from './helpers/backends'
 import { FaultClient } from './helpers/faultClient'
 import { freePort, restartProcess, type ServerProcess } from './helpers/processes'
 import { report, sleep } from './helpers/seed'
 
-const dirs: string[] = []
+const backends: Backend[] = []
 const live = new Set<ServerProcess>()
 afterAll(async () => {
   for (const s of live) await s.kill('SIGKILL')
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true })
+  for (const b of backends) await b.cleanup()
 })
 
 async function until(check: () => boolean, ms: number, what: string): Promise<void> {
@@ -31,9 +28,9 @@ const headings = (doc: Y.Doc): string[] =>
     .filter((n): n is Y.XmlElement => n instanceof Y.XmlElement && n.nodeName === 'heading')
     .map((h) => h.toString())
 
-/** What the file holds, read with no server running. */
-async function stored(dir: string, reviewId: string) {
-  const store = createSqliteStore({ dataDir: dir })
+/** What the store holds, read with no server running. */
+async function stored(b: Backend, reviewId: string) {
+  const store = await b.open()
   try {
     const parts = await store.loadDocument(reviewId)
     const doc = new Y.Doc()
@@ -50,12 +47,13 @@ async function stored(dir: string, reviewId: string) {
   }
 }
 
-describe('restarts', () => {
-  it('[R5] 10 restarts with clients connected: template once, no growth of the store', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prfaq-r5-'))
-    dirs.push(dir)
+describe.each(BACKENDS)('restarts on %s', (backend) => {
+  const restarts = sized(backend, 10, 4)
+  it(`[R5] ${restarts} restarts with clients connected: template once, no growth of the store`, async () => {
+    const dir = await createBackend(backend)
+    backends.push(dir)
     const port = await freePort()
-    let server = await restartProcess(dir, port)
+    let server = await restartProcess(dir.dataDir, port, dir.env)
     live.add(server)
     const review = await createReview(server.url)
     const author = await join(server.url, review.invites.author, 'Author')
@@ -70,8 +68,8 @@ describe('restarts', () => {
     const first = await stored(dir, review.reviewId)
     const sizes: number[] = []
 
-    for (let i = 0; i < 10; i++) {
-      server = await restartProcess(dir, port)
+    for (let i = 0; i < restarts; i++) {
+      server = await restartProcess(dir.dataDir, port, dir.env)
       live.add(server)
       const handshakes = clients.map((c) => c.synced)
       await until(() => clients.every((c, k) => c.synced > handshakes[k]!), 10_000, `reconnect ${i}`)
@@ -84,7 +82,8 @@ describe('restarts', () => {
     const last = await stored(dir, review.reviewId)
     for (const c of clients) c.close()
     report('R5', {
-      restarts: 10,
+      backend,
+      restarts,
       templateHeadings: template.length,
       docBytes: sizes,
       eventsBefore: first.events,
