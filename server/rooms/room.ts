@@ -211,16 +211,31 @@ export class Room {
 
   /** Saves document changes (and any earlier unsaved ones); true once committed. */
   async saveUpdates(updates: Uint8Array[]): Promise<boolean> {
+    for (const u of updates) this.uncommitted.add(u)
     const batch = this.unsaved.length > 0 ? [...this.unsaved, ...updates] : updates
     this.unsaved = []
     try {
       await this.track(this.deps.store.write(this.id, { updates: batch }))
+      for (const u of batch) this.uncommitted.delete(u)
+      for (const w of this.commitWaiters) {
+        for (const u of batch) w.need.delete(u)
+        if (w.need.size === 0) this.settleWaiter(w, true)
+      }
       return true
     } catch (e) {
       this.unsaved.push(...batch)
+      for (const w of this.commitWaiters) if (batch.some((u) => w.need.has(u))) this.settleWaiter(w, false)
       this.deps.logger.error({ err: e, review: this.id }, 'saving document changes failed')
       return false
     }
+  }
+
+  /** Changes applied to the document and not committed yet (in a write under way, or unsaved). */
+  private readonly uncommitted = new Set<Uint8Array>()
+  private readonly commitWaiters = new Set<{ need: Set<Uint8Array>; done: (ok: boolean) => void }>()
+  private settleWaiter(w: { need: Set<Uint8Array>; done: (ok: boolean) => void }, ok: boolean): void {
+    this.commitWaiters.delete(w)
+    w.done(ok)
   }
 
   /**
@@ -256,12 +271,17 @@ export class Room {
   }
 
   /**
-   * Waits for the writes started so far, then saves again what a failed write left behind.
-   * True once every change applied to the document so far is committed.
+   * True once every change applied to the document so far is committed; false as soon as a write
+   * carrying one of them fails. Follows the changes themselves, not the writes: a change whose
+   * write failed while a later write was already under way is carried by the retry started here,
+   * so a later write succeeding never stands for it (no false ack after a store outage).
    */
-  async committedSoFar(): Promise<boolean> {
-    await Promise.allSettled([...this.writes])
-    return this.unsaved.length === 0 || this.saveUpdates([])
+  committedSoFar(): Promise<boolean> {
+    if (this.uncommitted.size === 0) return Promise.resolve(true)
+    const need = new Set(this.uncommitted)
+    const result = new Promise<boolean>((done) => this.commitWaiters.add({ need, done }))
+    if (this.unsaved.length > 0) void this.saveUpdates([])
+    return result
   }
 
   /** Resolves once every write started so far has settled. */
