@@ -1,6 +1,6 @@
 /**
  * The document as plain data: the blocks and inline runs of Tiptap's ProseMirror schema
- * (StarterKit), independent of Yjs. Markdown import/export, the outline, checks and diffs all
+ * (`schema.ts`: StarterKit, task lists, tables), independent of Yjs. Markdown import/export, the outline, checks and diffs all
  * work on this shape; `yjsBlocks.ts` converts it to and from the `prfaq` XmlFragment.
  */
 
@@ -29,6 +29,20 @@ export type Block =
   | { type: 'orderedList'; start: number; items: Block[][] }
   | { type: 'blockquote'; children: Block[] }
   | { type: 'horizontalRule' }
+  | { type: 'taskList'; items: TaskItem[] }
+  | { type: 'table'; rows: TableCell[][] }
+
+/** A checklist item (GitHub's `- [x] done`). */
+export interface TaskItem {
+  checked: boolean
+  content: Block[]
+}
+
+/** A table cell; the first row of a Markdown table is a row of header cells. */
+export interface TableCell {
+  header: boolean
+  content: Block[]
+}
 
 export type TextBlock = Extract<Block, { type: 'heading' | 'paragraph' }>
 
@@ -56,6 +70,12 @@ export function blockText(block: Block): string {
       return block.children.map(blockText).join('\n')
     case 'horizontalRule':
       return ''
+    case 'taskList':
+      return block.items.map((item) => item.content.map(blockText).join('\n')).join('\n')
+    case 'table':
+      return block.rows
+        .map((row) => row.map((cell) => cell.content.map(blockText).join(' ')).join(' '))
+        .join('\n')
   }
 }
 

@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import { blockText, inlineText, type Block } from './blocks'
 import { outlineFromBlocks, type Outline, type Section } from './outline'
 import { normalize } from './text'
-import { countChanges, diffWords, lcsPairs, similarity, type WordChange } from './wordDiff'
+import { countChanges, diffWords, matchPairs, similarity, type WordChange } from './wordDiff'
 import { readBlocks } from './yjsBlocks'
 
 export type ChangeStatus = 'added' | 'removed' | 'changed' | 'unchanged'
@@ -70,7 +70,7 @@ export function diffOutlines(before: Outline, after: Outline): DocumentDiff {
   const sections: SectionDiff[] = []
   // Keys computed once: the LCS compares every pair.
   const key = (s: Section) => `${s.level}:${normalize(s.heading)}`
-  const pairs = lcsPairs(a.map(key), b.map(key), (x, y) => x === y)
+  const pairs = matchPairs(a.map(key), b.map(key))
   let i = 0
   let j = 0
   for (const [pi, pj] of [...pairs, [a.length, b.length] as [number, number]]) {
@@ -98,7 +98,7 @@ function diffGap(removed: Section[], added: Section[]): SectionDiff[] {
   let pending: SectionDiff[] = []
   let r = 0
   for (const s of added) {
-    const k = removed.findIndex((x, idx) => idx >= r && sameSection(x, s))
+    const k = findNear(removed, r, (x) => sameSection(x, s))
     if (k < 0) {
       pending.push(wholeSection(s, 'added'))
       continue
@@ -163,7 +163,8 @@ function diffSection(a: Section, b: Section): SectionDiff {
 
 function diffUnits(a: Unit[], b: Unit[]): UnitDiff[] {
   const out: UnitDiff[] = []
-  const pairs = lcsPairs(a, b, (x, y) => x.kind === y.kind && x.text === y.text)
+  const unitKey = (u: Unit) => `${u.kind}\u0000${u.text}`
+  const pairs = matchPairs(a.map(unitKey), b.map(unitKey))
   let i = 0
   let j = 0
   for (const [pi, pj] of [...pairs, [a.length, b.length] as [number, number]]) {
@@ -189,9 +190,7 @@ function unitGap(removed: Unit[], added: Unit[]): UnitDiff[] {
   const out: UnitDiff[] = []
   let r = 0
   for (const u of added) {
-    const k = removed.findIndex(
-      (x, idx) => idx >= r && x.kind === u.kind && similarity(x.text, u.text) >= 0.3,
-    )
+    const k = findNear(removed, r, (x) => x.kind === u.kind && similarity(x.text, u.text) >= 0.3)
     if (k >= 0) {
       for (const gone of removed.slice(r, k)) out.push(removedUnit(gone))
       out.push({
@@ -223,6 +222,17 @@ function removedUnit(u: Unit): UnitDiff {
   }
 }
 
+/**
+ * How far past the last pairing a rewritten section or paragraph is looked for. Bounded so two
+ * versions that share nothing cost a number of comparisons linear in their length (H1).
+ */
+const PAIRING_WINDOW = 8
+
+function findNear<T>(list: T[], from: number, match: (x: T) => boolean): number {
+  for (let k = from; k < Math.min(list.length, from + PAIRING_WINDOW); k++) if (match(list[k]!)) return k
+  return -1
+}
+
 /** Paragraph-sized pieces: list items and quoted paragraphs one by one, so a diff points at them. */
 function unitsOf(blocks: Block[]): Unit[] {
   const out: Unit[] = []
@@ -250,6 +260,20 @@ function unitsOf(blocks: Block[]): Unit[] {
         break
       case 'horizontalRule':
         out.push({ kind: 'rule', text: '' })
+        break
+      case 'taskList':
+        for (const item of b.items) {
+          const [first, ...rest] = item.content
+          if (first)
+            out.push({ kind: 'listItem', text: `[${item.checked ? 'x' : ' '}] ${blockText(first).trim()}` })
+          out.push(...unitsOf(rest))
+        }
+        break
+      case 'table':
+        for (const row of b.rows) {
+          const text = row.map((c) => c.content.map(blockText).join(' ').trim()).join(' | ')
+          if (text.replace(/[\s|]/g, '')) out.push({ kind: 'paragraph', text })
+        }
         break
     }
   }

@@ -1,182 +1,253 @@
+import type { Node as PmNode } from '@tiptap/pm/model'
+import { Node } from '@tiptap/pm/model'
+import { MarkdownSerializer, type MarkdownSerializerState } from 'prosemirror-markdown'
 import type * as Y from 'yjs'
 import { isHardBreak, normalizeInline, type Block, type Inline, type Marks } from './blocks'
+import { blocksToPmJson } from './pmBlocks'
+import { safeHref } from './safeHref'
+import { documentSchema } from './schema'
 import { readBlocks } from './yjsBlocks'
 
-/** The document (a Y.Doc's `prfaq` fragment, or blocks) as Markdown that `parseMarkdown` reads back. */
+/**
+ * The document as Markdown that `parseMarkdown` reads back, written by prosemirror-markdown's
+ * serializer (its escaping, mark nesting and list layout) with the schema's own node names, GitHub
+ * tables and task lists. Two of its defaults are replaced because they cost quadratic time on
+ * hostile text: moving spaces out of emphasis (its `/^(.*?)(\s*)$/` backtracks over a long run of
+ * spaces, ~8 s for 80,000) is done below in one pass over the runs, and a hard break no longer
+ * scans every following break. Links other than web, mail and in-page ones are dropped, as in
+ * the HTML export.
+ */
 export function exportMarkdown(source: Y.Doc | Y.XmlFragment | Block[]): string {
   const blocks = Array.isArray(source) ? source : readBlocks(source)
-  const out = blocksToMarkdown(blocks)
+  const doc = Node.fromJSON(documentSchema, blocksToPmJson(prepareBlocks(blocks)))
+  const out = serializer.serialize(doc, { tightLists: true }).trimEnd()
   return out ? out + '\n' : ''
 }
 
-function blocksToMarkdown(blocks: Block[]): string {
-  const parts: string[] = []
-  blocks.forEach((block, k) => {
-    const text = blockToMarkdown(block)
-    if (text === null) return
-    const prev = blocks[k - 1]
-    // Two lists of the same kind in a row would merge on re-import; a comment keeps them apart.
-    if (prev && prev.type === block.type && (block.type === 'bulletList' || block.type === 'orderedList')) {
-      parts.push('<!-- -->')
-    }
-    parts.push(text)
-  })
-  return parts.join('\n\n')
+type State = MarkdownSerializerState & { prfaqList?: { parent: PmNode; index: number; alt: boolean } }
+
+/** A list right after one of the same kind would merge on import: alternate `-`/`*` and `.`/`)`. */
+function listAlt(state: State, node: PmNode, parent: PmNode, index: number): boolean {
+  const prev = index > 0 ? parent.child(index - 1) : null
+  const last = state.prfaqList
+  const alt =
+    prev?.type === node.type && last?.parent === parent && last.index === index - 1 ? !last.alt : false
+  state.prfaqList = { parent, index, alt }
+  return alt
 }
 
-function blockToMarkdown(block: Block): string | null {
-  switch (block.type) {
-    case 'heading':
-      return '#'.repeat(block.level) + ' ' + inlineToMarkdown(block.content, true).replace(/\n/g, ' ')
-    case 'paragraph': {
-      const text = inlineToMarkdown(block.content)
-      return text.trim() ? text : null
-    }
-    case 'codeBlock': {
-      const longest = Math.max(2, ...(block.text.match(/`+/g) ?? []).map((r) => r.length))
-      const fence = '`'.repeat(longest + 1)
-      return `${fence}${block.language ?? ''}\n${block.text}\n${fence}`
-    }
-    case 'bulletList':
-      return block.items.map((item) => listItem('- ', item)).join('\n')
-    case 'orderedList':
-      return block.items.map((item, k) => listItem(`${block.start + k}. `, item)).join('\n')
-    case 'blockquote':
-      return blocksToMarkdown(block.children)
-        .split('\n')
-        .map((l) => (l ? '> ' + l : '>'))
-        .join('\n')
-    case 'horizontalRule':
-      return '---'
+function longestRun(text: string, ch: string): number {
+  let best = 0
+  let run = 0
+  for (let i = 0; i < text.length; i++) {
+    run = text[i] === ch ? run + 1 : 0
+    if (run > best) best = run
   }
+  return best
 }
 
-function listItem(marker: string, item: Block[]): string {
-  const pad = ' '.repeat(marker.length)
-  let body = ''
-  item.forEach((block, k) => {
-    const text = blockToMarkdown(block) ?? ''
-    if (k > 0) body += block.type === 'bulletList' || block.type === 'orderedList' ? '\n' : '\n\n'
-    body += text
-  })
-  return body
+/** A table cell's content on one line, pipes escaped (GitHub tables have no multi-line cells). */
+function cellMarkdown(cell: PmNode): string {
+  const text = serializer.serialize(cell, { tightLists: true })
+  return text
     .split('\n')
-    .map((line, k) => (k === 0 ? marker + line : line ? pad + line : ''))
-    .join('\n')
-    .trimEnd()
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ')
+    .replace(/\|/g, '\\|')
 }
 
-type Wrapper = 'link' | 'bold' | 'italic' | 'strike'
-const ORDER: Wrapper[] = ['link', 'bold', 'italic', 'strike']
-const OPEN: Record<Exclude<Wrapper, 'link'>, string> = { bold: '**', italic: '*', strike: '~~' }
+const serializer = new MarkdownSerializer(
+  {
+    blockquote(state, node) {
+      state.wrapBlock('> ', null, node, () => state.renderContent(node))
+    },
+    codeBlock(state, node) {
+      const fence = '`'.repeat(Math.max(3, longestRun(node.textContent, '`') + 1))
+      const language = String(node.attrs.language ?? '').split(/[\s`]/)[0] ?? ''
+      state.write(fence + language + '\n')
+      state.text(node.textContent, false)
+      state.write('\n')
+      state.write(fence)
+      state.closeBlock(node)
+    },
+    heading(state, node) {
+      state.write('#'.repeat(Number(node.attrs.level) || 1) + ' ')
+      state.renderInline(node, false)
+      state.closeBlock(node)
+    },
+    horizontalRule(state, node) {
+      state.write('---')
+      state.closeBlock(node)
+    },
+    bulletList(state, node, parent, index) {
+      const bullet = listAlt(state as State, node, parent, index) ? '* ' : '- '
+      state.renderList(node, '  ', () => bullet)
+    },
+    orderedList(state, node, parent, index) {
+      const delim = listAlt(state as State, node, parent, index) ? ') ' : '. '
+      const start = Number(node.attrs.start) || 1
+      const width = String(start + node.childCount - 1).length
+      state.renderList(node, ' '.repeat(width + 2), (i) => {
+        const n = String(start + i)
+        return ' '.repeat(width - n.length) + n + delim
+      })
+    },
+    listItem(state, node) {
+      state.renderContent(node)
+    },
+    taskList(state, node) {
+      state.renderList(node, '  ', () => '- ')
+    },
+    taskItem(state, node) {
+      state.write(node.attrs.checked ? '[x] ' : '[ ] ')
+      state.renderContent(node)
+    },
+    paragraph(state, node) {
+      state.renderInline(node)
+      state.closeBlock(node)
+    },
+    table(state, node) {
+      const rows: string[][] = []
+      node.forEach((row) => {
+        const cells: string[] = []
+        row.forEach((cell) => cells.push(cellMarkdown(cell)))
+        rows.push(cells)
+      })
+      const width = Math.max(1, ...rows.map((r) => r.length))
+      rows.forEach((cells, r) => {
+        while (cells.length < width) cells.push('')
+        state.write('| ' + cells.join(' | ') + ' |')
+        state.ensureNewLine()
+        if (r === 0) {
+          state.write('|' + ' --- |'.repeat(width))
+          state.ensureNewLine()
+        }
+      })
+      state.closeBlock(node)
+    },
+    tableRow() {},
+    tableCell() {},
+    tableHeader() {},
+    hardBreak(state, _node, parent, index) {
+      if (index < parent.childCount - 1) state.write('\\\n')
+    },
+    text(state, node) {
+      state.text(node.text ?? '')
+    },
+  },
+  {
+    italic: { open: '*', close: '*', mixable: true },
+    bold: { open: '**', close: '**', mixable: true },
+    strike: { open: '~~', close: '~~', mixable: true },
+    underline: { open: '', close: '' },
+    code: {
+      open: (_state, _mark, parent, index) => codeTicks(parent.child(index), true),
+      close: (_state, _mark, parent, index) => codeTicks(parent.child(index - 1), false),
+      escape: false,
+    },
+    link: {
+      open: (_state, mark) => (safeHref(String(mark.attrs.href ?? '')) === null ? '' : '['),
+      close: (_state, mark) => {
+        const href = safeHref(String(mark.attrs.href ?? ''))
+        if (href === null) return ''
+        const dest = /[\s()<>]/.test(href) ? `<${href.replace(/[<>\n]/g, encodeURIComponent)}>` : href
+        const title = mark.attrs.title ? ` "${String(mark.attrs.title).replace(/["\\]/g, '\\$&')}"` : ''
+        return `](${dest}${title})`
+      },
+      mixable: true,
+    },
+  },
+  { hardBreakNodeName: 'hardBreak', strict: true },
+)
+
+/** Backticks around a code span: one more than the longest run inside, padded when needed. */
+function codeTicks(node: PmNode, open: boolean): string {
+  const text = node.isText ? (node.text ?? '') : ''
+  const ticks = '`'.repeat(longestRun(text, '`') + 1)
+  const pad =
+    text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ') && text.trim())
+  return open ? ticks + (pad ? ' ' : '') : (pad ? ' ' : '') + ticks
+}
+
+const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\u00a0'
 
 /**
- * Inline runs → Markdown. Marks open and close like a stack across runs (so `**a *b***` stays one
- * bold span), whitespace is moved outside emphasis (`** a**` is not emphasis in Markdown), and
- * every hard break closes open marks, since our reader parses each line on its own.
+ * What the serializer cannot write as is: empty paragraphs outside list items are left out, a
+ * hard break in a heading reads as a space, and spaces at the edges of emphasis move outside it
+ * (`** a**` would not read as bold), keeping the marks the neighbouring run shares.
  */
-function inlineToMarkdown(content: Inline[], inHeading = false): string {
-  const runs = trimEmphasisWhitespace(normalizeInline(content))
-  let out = ''
-  let active: Array<{ mark: Wrapper; marks: Marks }> = []
-  const closeFrom = (index: number) => {
-    for (let k = active.length - 1; k >= index; k--) {
-      const a = active[k]!
-      out += a.mark === 'link' ? linkTail(a.marks) : OPEN[a.mark]
+function prepareBlocks(blocks: Block[], inItem = false): Block[] {
+  const out: Block[] = []
+  for (const b of blocks) {
+    switch (b.type) {
+      case 'heading':
+        out.push({
+          ...b,
+          content: expelWhitespace(b.content.map((i) => (isHardBreak(i) ? { text: ' ' } : i))),
+        })
+        break
+      case 'paragraph':
+        if (b.content.length || inItem) out.push({ ...b, content: expelWhitespace(b.content) })
+        break
+      case 'bulletList':
+      case 'orderedList':
+        out.push({ ...b, items: b.items.map((item) => prepareBlocks(item, true)) })
+        break
+      case 'taskList':
+        out.push({
+          ...b,
+          items: b.items.map((item) => ({ ...item, content: prepareBlocks(item.content, true) })),
+        })
+        break
+      case 'blockquote':
+        out.push({ ...b, children: prepareBlocks(b.children) })
+        break
+      case 'table':
+        out.push({
+          ...b,
+          rows: b.rows.map((row) => row.map((c) => ({ ...c, content: prepareBlocks(c.content, true) }))),
+        })
+        break
+      default:
+        out.push(b)
     }
-    active = active.slice(0, index)
   }
-  for (const run of runs) {
-    if (isHardBreak(run)) {
-      closeFrom(0)
-      out += inHeading ? ' ' : '\\\n'
-      continue
-    }
-    const want = ORDER.filter((m) => (m === 'link' ? run.marks?.link : run.marks?.[m]))
-    let keep = 0
-    while (keep < active.length && want.includes(active[keep]!.mark) && sameLink(active[keep]!, run.marks))
-      keep++
-    closeFrom(keep)
-    for (const m of want) {
-      if (active.some((a) => a.mark === m)) continue
-      out += m === 'link' ? '[' : OPEN[m]
-      active.push({ mark: m, marks: run.marks ?? {} })
-    }
-    out += run.marks?.code ? codeSpan(run.text) : escapeText(run.text)
-  }
-  closeFrom(0)
-  return escapeLineStart(out)
+  return out
 }
 
-function sameLink(a: { mark: Wrapper; marks: Marks }, marks: Marks | undefined): boolean {
-  return (
-    a.mark !== 'link' ||
-    (a.marks.link?.href === marks?.link?.href && a.marks.link?.title === marks?.link?.title)
-  )
-}
-
-function linkTail(marks: Marks): string {
-  const href = marks.link?.href ?? ''
-  const dest = /[\s()<>]/.test(href) ? `<${href.replace(/[<>]/g, encodeURIComponent)}>` : href
-  const title = marks.link?.title ? ` "${marks.link.title.replace(/["\\]/g, '\\$&')}"` : ''
-  return `](${dest}${title})`
-}
-
-function codeSpan(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length))
-  const fence = '`'.repeat(longest + 1)
-  const pad =
-    text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ')) ? ' ' : ''
-  return fence + pad + text + pad + fence
-}
-
-function escapeText(text: string): string {
-  return text
-    .replace(/\n/g, ' ')
-    .replace(/[\\`*[\]]/g, '\\$&')
-    .replace(/~~/g, '\\~\\~')
-    .replace(/<(?=[A-Za-z/!?])/g, '\\<')
-    .replace(/(^|[^\p{L}\p{N}])_|_(?=[^\p{L}\p{N}]|$)/gu, (m) => m.replace('_', '\\_'))
-}
-
-/** Escapes what would start a block at the beginning of a line (`# `, `> `, `- `, `1. `, `---`). */
-function escapeLineStart(text: string): string {
-  return text
-    .split('\n')
-    .map((line) =>
-      line
-        .replace(/^(\s*)(#{1,6}(?=\s|$)|>|[-+](?=\s|$))/, '$1\\$2')
-        .replace(/^(\s*\d{1,9})([.)])(?=\s|$)/, '$1\\$2')
-        .replace(/^(\s*)(=+\s*$)/, '$1\\$2'),
-    )
-    .join('\n')
-}
-
-/** Moves leading/trailing spaces of an emphasised run out to its neighbours' formatting. */
-function trimEmphasisWhitespace(runs: Inline[]): Inline[] {
+function expelWhitespace(content: Inline[]): Inline[] {
+  const runs = normalizeInline(content)
   const out: Inline[] = []
   runs.forEach((run, k) => {
-    if (isHardBreak(run) || !run.marks || run.marks.code) {
+    if (
+      isHardBreak(run) ||
+      !run.marks ||
+      run.marks.code ||
+      !(run.marks.bold || run.marks.italic || run.marks.strike)
+    ) {
       out.push(run)
       return
     }
-    const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(run.text)!
-    const prev = runs[k - 1]
-    const next = runs[k + 1]
-    if (m[1]) out.push({ text: m[1], ...common(run.marks, prev) })
-    if (m[2]) out.push({ text: m[2], marks: run.marks })
-    if (m[3]) out.push({ text: m[3], ...common(run.marks, next) })
+    const t = run.text
+    let lead = 0
+    while (lead < t.length && isSpace(t[lead])) lead++
+    let trail = t.length
+    while (trail > lead && isSpace(t[trail - 1])) trail--
+    if (lead) out.push(withShared(t.slice(0, lead), run.marks, runs[k - 1]))
+    if (trail > lead) out.push({ text: t.slice(lead, trail), marks: run.marks })
+    if (trail < t.length) out.push(withShared(t.slice(trail), run.marks, runs[k + 1]))
   })
   return normalizeInline(out)
 }
 
-function common(marks: Marks, other: Inline | undefined): { marks?: Marks } {
-  if (!other || isHardBreak(other) || !other.marks) return {}
+function withShared(text: string, marks: Marks, other: Inline | undefined): Inline {
   const shared: Marks = {}
-  for (const key of Object.keys(marks) as Array<keyof Marks>) {
-    if (key === 'link') {
-      if (other.marks.link?.href === marks.link?.href) shared.link = marks.link!
-    } else if (key !== 'code' && other.marks[key]) shared[key] = true
+  if (marks.link) shared.link = marks.link
+  if (other && !isHardBreak(other) && other.marks && !other.marks.code) {
+    if (marks.bold && other.marks.bold) shared.bold = true
+    if (marks.italic && other.marks.italic) shared.italic = true
+    if (marks.strike && other.marks.strike) shared.strike = true
   }
-  return Object.keys(shared).length ? { marks: shared } : {}
+  return Object.keys(shared).length ? { text, marks: shared } : { text }
 }

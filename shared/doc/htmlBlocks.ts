@@ -1,6 +1,7 @@
 import type * as Y from 'yjs'
 import { isHardBreak, type Block, type Inline } from './blocks'
 import { parseMarkdown } from './markdown'
+import { safeHref } from './safeHref'
 import { readBlocks } from './yjsBlocks'
 
 /** Escapes text for HTML content and attribute values alike. */
@@ -11,12 +12,6 @@ export function escapeHtml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&#39;')
-}
-
-/** Only web, mail and in-page links survive export: a `javascript:` href would run when clicked. */
-function safeHref(href: string): string | null {
-  const h = href.trim()
-  return /^(https?:|mailto:|#|\/(?!\/))/i.test(h) ? h : null
 }
 
 export function documentHtml(source: Y.Doc | string | Block[]): string {
@@ -43,6 +38,20 @@ function blockHtml(b: Block): string {
       return `<blockquote>${b.children.map(blockHtml).join('')}</blockquote>`
     case 'horizontalRule':
       return '<hr>'
+    case 'taskList':
+      return `<ul class="tasks">${b.items
+        .map(
+          (item) =>
+            `<li><input type="checkbox" disabled${item.checked ? ' checked' : ''}> ${item.content.map(blockHtml).join('')}</li>`,
+        )
+        .join('')}</ul>`
+    case 'table':
+      return `<table>${b.rows
+        .map(
+          (row) =>
+            `<tr>${row.map((c) => (c.header ? `<th>${c.content.map(blockHtml).join('')}</th>` : `<td>${c.content.map(blockHtml).join('')}</td>`)).join('')}</tr>`,
+        )
+        .join('')}</table>`
   }
 }
 

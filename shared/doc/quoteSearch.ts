@@ -1,4 +1,6 @@
-import { lcsPairs } from './wordDiff'
+import DiffMatchPatch from 'diff-match-patch'
+import { countWords } from './text'
+import { similarity } from './wordDiff'
 
 export interface QuoteContext {
   quote: string
@@ -12,13 +14,18 @@ export interface Found {
 }
 
 /** How alike a re-found passage must be to the quote, in shared words (brief: ≥ 80 %). */
-const FUZZY_THRESHOLD = 0.8
+export const FUZZY_THRESHOLD = 0.8
+/** diff-match-patch's bitap threshold: 0 is exact, 1 anything; 0.25 lets ~8 of 32 characters differ. */
+const MATCH_THRESHOLD = 0.25
+/** Candidates of an exact or loose search compared by their context; more only repeat the same text. */
+const MAX_CANDIDATES = 1000
+const WORD_CHAR = /[\p{L}\p{N}]/u
 /** Below this many words a near match is too likely to be a different passage. */
 const FUZZY_MIN_WORDS = 4
 
 /**
  * Finds a quote in the document text when its positions are gone: exactly, then ignoring case,
- * quotes and spacing, then as a passage with ≥ 80 % of its words in order. Among several
+ * quotes and spacing, then (diff-match-patch) as a passage with ≥ 80 % of its words in order. Among several
  * candidates the one whose surroundings match the stored prefix and suffix wins, then the one
  * nearest to where the passage was.
  */
@@ -45,7 +52,12 @@ function pick(text: string, ctx: QuoteContext, candidates: Found[], near?: numbe
 
 function exact(text: string, ctx: QuoteContext, near?: number): Found | null {
   const found: Found[] = []
-  for (let at = text.indexOf(ctx.quote); at >= 0; at = text.indexOf(ctx.quote, at + 1)) {
+  const step = Math.max(1, ctx.quote.length)
+  for (
+    let at = text.indexOf(ctx.quote);
+    at >= 0 && found.length < MAX_CANDIDATES;
+    at = text.indexOf(ctx.quote, at + step)
+  ) {
     found.push({ from: at, to: at + ctx.quote.length })
   }
   return pick(text, ctx, found, near)
@@ -77,76 +89,70 @@ function loose(text: string, ctx: QuoteContext, near?: number): Found | null {
   const { norm, map } = normalizeWithMap(text)
   const q = normalizeWithMap(ctx.quote.trim()).norm
   const found: Found[] = []
-  for (let at = norm.indexOf(q); at >= 0; at = norm.indexOf(q, at + 1)) {
+  if (!q) return null
+  const step = Math.max(1, q.length)
+  for (let at = norm.indexOf(q); at >= 0 && found.length < MAX_CANDIDATES; at = norm.indexOf(q, at + step)) {
     found.push({ from: map[at]!, to: map[at + q.length - 1]! + 1 })
   }
   return pick(text, ctx, found, near)
 }
 
-interface Word {
-  w: string
-  from: number
-  to: number
-}
-
-function wordsOf(text: string): Word[] {
-  const out: Word[] = []
-  for (const m of text.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu)) {
-    out.push({ w: m[0].toLowerCase().replace(/’/g, "'"), from: m.index, to: m.index + m[0].length })
-  }
-  return out
-}
-
+/**
+ * A passage that reads like the quote with a few letters changed, found by diff-match-patch's
+ * bitap search (`match_main`): each search scans the text a bounded number of times (once per
+ * allowed error in at most 32 characters), so its cost is linear in the document. A quote longer
+ * than 32 characters is placed by its first 32 (or, failing that, its last 32), then stretched
+ * to its end by its last 32. The passage is accepted only when ≥ 80 % of its words are the
+ * quote's words in order (FUZZY_THRESHOLD), otherwise the quote is orphaned.
+ */
 function fuzzy(text: string, ctx: QuoteContext, near?: number): Found | null {
-  const q = wordsOf(ctx.quote).map((w) => w.w)
-  const n = q.length
-  if (n < FUZZY_MIN_WORDS) return null
-  const doc = wordsOf(text)
-  const want = new Map<string, number>()
-  for (const w of q) want.set(w, (want.get(w) ?? 0) + 1)
-
-  // Bag-of-words overlap over a sliding window of n words, to keep the LCS for likely places.
-  const have = new Map<string, number>()
-  let overlap = 0
-  const add = (w: string, d: 1 | -1) => {
-    const before = Math.min(have.get(w) ?? 0, want.get(w) ?? 0)
-    have.set(w, (have.get(w) ?? 0) + d)
-    overlap += Math.min(have.get(w)!, want.get(w) ?? 0) - before
-  }
-  const starts: Array<{ i: number; overlap: number }> = []
-  for (let i = 0; i < doc.length; i++) {
-    add(doc[i]!.w, 1)
-    if (i >= n) add(doc[i - n]!.w, -1)
-    const start = Math.max(0, i - n + 1)
-    if (overlap >= 0.6 * n) starts.push({ i: start, overlap })
-  }
-  starts.sort((a, b) => b.overlap - a.overlap)
-
-  // Long quotes make each LCS costly: try fewer places and only the quote's own length.
-  const long = n > 40
-  const lengths = long ? [n] : range(Math.ceil(0.8 * n), Math.ceil(1.25 * n))
-  const candidates: Array<Found & { score: number }> = []
-  for (const { i } of starts.slice(0, long ? 8 : 50)) {
-    for (const len of lengths) {
-      const window = doc.slice(i, i + len)
-      if (window.length < len) break
-      const common = lcsPairs(q, window, (a, b) => a === b.w).length
-      const score = (2 * common) / (n + len)
-      if (score >= FUZZY_THRESHOLD) candidates.push({ from: window[0]!.from, to: window[len - 1]!.to, score })
+  if (countWords(ctx.quote) < FUZZY_MIN_WORDS) return null
+  const { norm, map } = normalizeWithMap(text)
+  const q = normalizeWithMap(ctx.quote.trim()).norm
+  if (!norm || !q) return null
+  const dmp = new DiffMatchPatch()
+  dmp.Match_Threshold = MATCH_THRESHOLD
+  // Where the passage was matters little: a moved paragraph is still the same passage.
+  dmp.Match_Distance = 10 * norm.length
+  const bits = dmp.Match_MaxBits
+  const loc = Math.min(norm.length, near === undefined ? 0 : normOffset(map, near))
+  let from: number
+  let to: number
+  if (q.length <= bits) {
+    from = dmp.match_main(norm, q, loc)
+    to = from + q.length
+  } else {
+    const tail = q.slice(-bits)
+    from = dmp.match_main(norm, q.slice(0, bits), loc)
+    if (from < 0) {
+      const end = dmp.match_main(norm, tail, loc + q.length - bits)
+      from = end < 0 ? -1 : Math.max(0, end + bits - q.length)
     }
+    const end = from < 0 ? -1 : dmp.match_main(norm, tail, from + q.length - bits)
+    to = end > from ? end + bits : from + q.length
   }
-  if (!candidates.length) return null
-  const top = Math.max(...candidates.map((c) => c.score))
-  return pick(
-    text,
-    ctx,
-    candidates.filter((c) => c.score === top),
-    near,
-  )
+  if (from < 0) return null
+  to = Math.min(norm.length, to)
+  // Bitap places a pattern to within its errors: widen the passage to whole words.
+  while (from > 0 && WORD_CHAR.test(norm[from - 1]!) && WORD_CHAR.test(norm[from]!)) from--
+  while (to < norm.length && WORD_CHAR.test(norm[to]!) && WORD_CHAR.test(norm[to - 1]!)) to++
+  if (similarity(q, norm.slice(from, to)) < FUZZY_THRESHOLD) return null
+  while (from < to && norm[from] === ' ') from++
+  while (to > from && norm[to - 1] === ' ') to--
+  if (to <= from) return null
+  return { from: map[from]!, to: map[to - 1]! + 1 }
 }
 
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, k) => from + k)
+/** The normalised offset of an original offset (the map is increasing). */
+function normOffset(map: number[], offset: number): number {
+  let lo = 0
+  let hi = map.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (map[mid]! < offset) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 function commonPrefix(a: string, b: string): number {

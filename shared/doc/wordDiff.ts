@@ -1,10 +1,16 @@
+import { diffArrays } from 'diff'
 import { countWords, WORD } from './text'
 
 /**
- * Word-level diff: a longest-common-subsequence over tokens. A token is a word or a single
- * punctuation mark, each with the whitespace that follows it, so "chains." → "chains, refreshed"
- * keeps "chains" and marks only "." and ", refreshed". The tokens of a text, joined, give the
- * text back (less leading whitespace), which is what the editor's change marks count on.
+ * Word-level diff on jsdiff (Myers' O(ND) algorithm). A token is a word or a single punctuation
+ * mark, each with the whitespace that follows it, so "chains." → "chains, refreshed" keeps
+ * "chains" and marks only "." and ", refreshed". The tokens of a text, joined, give the text back
+ * (less leading whitespace), which is what the editor's change marks count on.
+ *
+ * Myers costs time proportional to the length times the number of edits, so the number of edits
+ * it may look for is bounded by a budget of steps per call: two texts that differ beyond it are
+ * answered as their common start and end with the middle replaced whole — what a reader of two
+ * unrelated versions sees anyway — and no request waits on a quadratic search (TARGETS.md H1).
  */
 
 export interface WordChange {
@@ -13,8 +19,8 @@ export interface WordChange {
   text: string
 }
 
-/** Beyond this many cells the LCS table costs too much; the middle is then replaced whole. */
-const MAX_CELLS = 4_000_000
+/** Steps of Myers' search one call may take (length × edits); ~20 ms here. */
+export const DIFF_BUDGET = 4_000_000
 
 /** A word as the outline counts it ("3.5", "same-day", "don't" are one), or any other single mark. */
 const TOKEN = new RegExp(String.raw`(?:${WORD.source}|[^\s\p{L}\p{N}])\s*`, 'gu')
@@ -29,14 +35,6 @@ export function diffWords(before: string, after: string): WordChange[] {
   // Whitespace never makes a change: tokens compare without it, and equal text reads as `after`.
   const keyA = a.map((t) => t.trimEnd())
   const keyB = b.map((t) => t.trimEnd())
-  let start = 0
-  while (start < a.length && start < b.length && keyA[start] === keyB[start]) start++
-  let endA = a.length
-  let endB = b.length
-  while (endA > start && endB > start && keyA[endA - 1] === keyB[endB - 1]) {
-    endA--
-    endB--
-  }
   const out: WordChange[] = []
   const push = (op: WordChange['op'], text: string) => {
     if (!text) return
@@ -44,23 +42,54 @@ export function diffWords(before: string, after: string): WordChange[] {
     if (last && last.op === op) last.text += text
     else out.push({ op, text })
   }
-  push('equal', b.slice(0, start).join(''))
-  const n = endA - start
-  const m = endB - start
-  const pairs =
-    n * m > MAX_CELLS ? [] : lcsPairs(keyA.slice(start, endA), keyB.slice(start, endB), (x, y) => x === y)
-  let i = start
-  let j = start
-  for (const [pi, pj] of [...pairs, [n, m] as [number, number]]) {
+  let i = 0
+  let j = 0
+  for (const [pi, pj] of [...matchPairs(keyA, keyB), [a.length, b.length] as [number, number]]) {
     // Within a gap, what went reads before what came, as in any diff.
-    push('delete', a.slice(i, start + pi).join(''))
-    push('insert', b.slice(j, start + pj).join(''))
-    if (pi < n) push('equal', b[start + pj]!)
-    i = start + pi + 1
-    j = start + pj + 1
+    push('delete', a.slice(i, pi).join(''))
+    push('insert', b.slice(j, pj).join(''))
+    if (pi < a.length) push('equal', b[pj]!)
+    i = pi + 1
+    j = pj + 1
   }
-  push('equal', b.slice(endB).join(''))
   return out
+}
+
+/**
+ * Index pairs of equal elements, in order, as a longest common subsequence would give them:
+ * the common start and end, and between them jsdiff's answer within DIFF_BUDGET (none beyond).
+ */
+export function matchPairs(a: string[], b: string[]): Array<[number, number]> {
+  const pairs: Array<[number, number]> = []
+  let start = 0
+  while (start < a.length && start < b.length && a[start] === b[start]) {
+    pairs.push([start, start])
+    start++
+  }
+  let endA = a.length
+  let endB = b.length
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA--
+    endB--
+  }
+  const midA = a.slice(start, endA)
+  const midB = b.slice(start, endB)
+  if (midA.length && midB.length) {
+    const maxEditLength = Math.max(1, Math.floor(DIFF_BUDGET / (midA.length + midB.length)))
+    const changes = diffArrays(midA, midB, { maxEditLength })
+    if (changes) {
+      let x = start
+      let y = start
+      for (const c of changes) {
+        const n = c.count ?? c.value.length
+        if (c.added) y += n
+        else if (c.removed) x += n
+        else for (let k = 0; k < n; k++) pairs.push([x++, y++])
+      }
+    }
+  }
+  for (let k = 0; k < a.length - endA; k++) pairs.push([endA + k, endB + k])
+  return pairs
 }
 
 /** Words inserted and deleted by a diff. */
@@ -82,30 +111,4 @@ export function similarity(before: string, after: string): number {
     .filter((c) => c.op === 'equal')
     .reduce((n, c) => n + countWords(c.text), 0)
   return same / total
-}
-
-/** Longest common subsequence of two key lists, as index pairs in order. */
-export function lcsPairs<A, B>(a: A[], b: B[], eq: (x: A, y: B) => boolean): Array<[number, number]> {
-  const n = a.length
-  const m = b.length
-  // table[i][j] = LCS length of a[i..] and b[j..], in one flat array.
-  const table = new Uint32Array((n + 1) * (m + 1))
-  const at = (i: number, j: number) => i * (m + 1) + j
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      table[at(i, j)] = eq(a[i]!, b[j]!)
-        ? table[at(i + 1, j + 1)]! + 1
-        : Math.max(table[at(i + 1, j)]!, table[at(i, j + 1)]!)
-    }
-  }
-  const pairs: Array<[number, number]> = []
-  let i = 0
-  let j = 0
-  while (i < n && j < m) {
-    if (eq(a[i]!, b[j]!)) {
-      pairs.push([i++, j++])
-    } else if (table[at(i + 1, j)]! >= table[at(i, j + 1)]!) i++
-    else j++
-  }
-  return pairs
 }

@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
-import { isHardBreak, normalizeInline, type Block, type Inline, type Marks } from './blocks'
+import { isHardBreak, normalizeInline, type Block, type Inline, type Marks, type TableCell } from './blocks'
+import { MAX_NESTING } from './limits'
 
 /** The XmlFragment the editor binds to (DESIGN §4). */
 export const FRAGMENT = 'prfaq'
@@ -50,7 +51,18 @@ function blockToY(block: Block): Y.XmlElement {
         0,
         block.items.map((item) => {
           const li = new Y.XmlElement('listItem')
-          li.insert(0, item.map(blockToY))
+          li.insert(0, firstParagraph(item).map(blockToY))
+          return li
+        }),
+      )
+      break
+    case 'taskList':
+      el.insert(
+        0,
+        block.items.map((item) => {
+          const li = new Y.XmlElement('taskItem')
+          ;(li as unknown as Y.XmlElement<{ checked: boolean }>).setAttribute('checked', item.checked)
+          li.insert(0, firstParagraph(item.content).map(blockToY))
           return li
         }),
       )
@@ -60,8 +72,34 @@ function blockToY(block: Block): Y.XmlElement {
       break
     case 'horizontalRule':
       break
+    case 'table':
+      el.insert(
+        0,
+        block.rows.map((row) => {
+          const tr = new Y.XmlElement('tableRow')
+          tr.insert(
+            0,
+            row.map((cell) => {
+              const td = new Y.XmlElement(cell.header ? 'tableHeader' : 'tableCell')
+              setAttr(td, 'colspan', 1)
+              setAttr(td, 'rowspan', 1)
+              td.insert(0, (cell.content.length ? cell.content : [EMPTY]).map(blockToY))
+              return td
+            }),
+          )
+          return tr
+        }),
+      )
+      break
   }
   return el
+}
+
+const EMPTY: Block = { type: 'paragraph', content: [] }
+
+/** List and task items start with a paragraph in the schema. */
+function firstParagraph(blocks: Block[]): Block[] {
+  return blocks[0]?.type === 'paragraph' ? blocks : [EMPTY, ...blocks]
 }
 
 function inlineToY(content: Inline[]): Array<Y.XmlText | Y.XmlElement> {
@@ -143,16 +181,21 @@ export function readInline(el: Y.XmlElement): Inline[] {
   return normalizeInline(out)
 }
 
-/** The `prfaq` fragment (or any XmlFragment) → blocks. Unknown nodes keep their text as paragraphs. */
+/**
+ * The `prfaq` fragment (or any XmlFragment) → blocks. Unknown nodes keep their text as
+ * paragraphs. Containers nested deeper than MAX_NESTING (possible only through raw Yjs updates,
+ * since import refuses them) keep their text as paragraphs at that depth, so every reader of the
+ * document stays linear and within the stack.
+ */
 export function readBlocks(source: Y.Doc | Y.XmlFragment): Block[] {
   const fragment = source instanceof Y.Doc ? source.getXmlFragment(FRAGMENT) : source
-  return readChildren(fragment)
+  return readChildren(fragment, 0)
 }
 
-function readChildren(parent: Y.XmlFragment | Y.XmlElement): Block[] {
+function readChildren(parent: Y.XmlFragment | Y.XmlElement, depth: number): Block[] {
   const blocks: Block[] = []
   for (const child of parent.toArray()) {
-    if (child instanceof Y.XmlElement) blocks.push(...readElement(child))
+    if (child instanceof Y.XmlElement) blocks.push(...readElement(child, depth))
     else if (child instanceof Y.XmlText && child.length) {
       blocks.push({ type: 'paragraph', content: [{ text: child.toString() }] })
     }
@@ -160,7 +203,30 @@ function readChildren(parent: Y.XmlFragment | Y.XmlElement): Block[] {
   return blocks
 }
 
-function readElement(el: Y.XmlElement): Block[] {
+/** Every text block under `el` as a paragraph, without recursion (for content past MAX_NESTING). */
+function flatten(el: Y.XmlElement): Block[] {
+  const out: Block[] = []
+  const stack: Y.XmlElement[] = [el]
+  while (stack.length) {
+    const node = stack.pop()!
+    const inline = readInline(node)
+    if (inline.length) out.push({ type: 'paragraph', content: inline })
+    const kids = node.toArray()
+    for (let k = kids.length - 1; k >= 0; k--) {
+      const kid = kids[k]
+      if (kid instanceof Y.XmlElement) stack.push(kid)
+    }
+  }
+  return out
+}
+
+const elements = (el: Y.XmlElement) =>
+  el.toArray().filter((c): c is Y.XmlElement => c instanceof Y.XmlElement)
+
+function readElement(el: Y.XmlElement, depth: number): Block[] {
+  const CONTAINERS = ['bulletList', 'orderedList', 'taskList', 'blockquote', 'table']
+  if (depth >= MAX_NESTING && CONTAINERS.includes(el.nodeName)) return flatten(el)
+  const inner = depth + 1
   switch (el.nodeName) {
     case 'heading': {
       const level = Number(el.getAttribute('level')) || 1
@@ -177,21 +243,40 @@ function readElement(el: Y.XmlElement): Block[] {
     }
     case 'bulletList':
     case 'orderedList': {
-      const items = el
-        .toArray()
-        .filter((c): c is Y.XmlElement => c instanceof Y.XmlElement)
-        .map((li) => readChildren(li))
+      const items = elements(el).map((li) => readChildren(li, inner))
       if (el.nodeName === 'bulletList') return [{ type: 'bulletList', items }]
       const start = Number(el.getAttribute('start') ?? 1)
       return [{ type: 'orderedList', start: Number.isFinite(start) ? start : 1, items }]
     }
+    case 'taskList':
+      return [
+        {
+          type: 'taskList',
+          items: elements(el).map((li) => ({
+            checked: li.getAttribute('checked') === (true as unknown as string),
+            content: readChildren(li, inner),
+          })),
+        },
+      ]
     case 'blockquote':
-      return [{ type: 'blockquote', children: readChildren(el) }]
+      return [{ type: 'blockquote', children: readChildren(el, inner) }]
     case 'horizontalRule':
       return [{ type: 'horizontalRule' }]
+    case 'table':
+      return [
+        {
+          type: 'table',
+          rows: elements(el).map((tr) =>
+            elements(tr).map<TableCell>((cell) => ({
+              header: cell.nodeName === 'tableHeader',
+              content: readChildren(cell, inner),
+            })),
+          ),
+        },
+      ]
     default: {
       const inline = readInline(el)
-      return inline.length ? [{ type: 'paragraph', content: inline }] : readChildren(el)
+      return inline.length ? [{ type: 'paragraph', content: inline }] : readChildren(el, inner)
     }
   }
 }

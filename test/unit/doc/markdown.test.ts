@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { parseMarkdown } from '../../../shared/doc/markdown'
-import { parseInline } from '../../../shared/doc/inlineMarkdown'
+import { parseInline } from '../../../shared/doc/markdown'
 import { exportMarkdown } from '../../../shared/doc/exportMarkdown'
 import { importMarkdown } from '../../../shared/doc/importMarkdown'
 import { readBlocks } from '../../../shared/doc/yjsBlocks'

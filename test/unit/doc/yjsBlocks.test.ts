@@ -1,58 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { getSchema } from '@tiptap/core'
-import StarterKit from '@tiptap/starter-kit'
 import { prosemirrorJSONToYXmlFragment, yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap'
-import { isHardBreak, type Block, type Inline } from '../../../shared/doc/blocks'
+import type { Block } from '../../../shared/doc/blocks'
+import { blocksToPmJson } from '../../../shared/doc/pmBlocks'
+import { documentSchema } from '../../../shared/doc/schema'
 import { parseMarkdown } from '../../../shared/doc/markdown'
 import { importMarkdown } from '../../../shared/doc/importMarkdown'
-import { marksToAttributes, readBlocks } from '../../../shared/doc/yjsBlocks'
+import { readBlocks } from '../../../shared/doc/yjsBlocks'
 import { PRFAQ_TEMPLATE } from '../../../shared/doc/template'
 import { fixture, SAMPLE } from './fixtures'
 
 /** Blocks → ProseMirror JSON, the way the editor would hold the same document. */
-function toPmJson(blocks: Block[]): unknown {
-  const inline = (content: Inline[]) =>
-    content.map((i) =>
-      isHardBreak(i)
-        ? { type: 'hardBreak' }
-        : {
-            type: 'text',
-            text: i.text,
-            marks: Object.entries(marksToAttributes(i.marks)).map(([type, attrs]) => ({ type, attrs })),
-          },
-    )
-  const node = (b: Block): unknown => {
-    switch (b.type) {
-      case 'heading':
-        return { type: 'heading', attrs: { level: b.level }, content: inline(b.content) }
-      case 'paragraph':
-        return { type: 'paragraph', content: inline(b.content) }
-      case 'codeBlock':
-        return {
-          type: 'codeBlock',
-          attrs: { language: b.language },
-          content: [{ type: 'text', text: b.text }],
-        }
-      case 'bulletList':
-        return {
-          type: 'bulletList',
-          content: b.items.map((it) => ({ type: 'listItem', content: it.map(node) })),
-        }
-      case 'orderedList':
-        return {
-          type: 'orderedList',
-          attrs: { start: b.start },
-          content: b.items.map((it) => ({ type: 'listItem', content: it.map(node) })),
-        }
-      case 'blockquote':
-        return { type: 'blockquote', content: b.children.map(node) }
-      case 'horizontalRule':
-        return { type: 'horizontalRule' }
-    }
-  }
-  return { type: 'doc', content: blocks.map(node) }
-}
+const toPmJson = (blocks: Block[]) => blocksToPmJson(blocks)
 
 /** Every element, attribute and formatted text delta, in document order. */
 function structure(fragment: Y.XmlFragment | Y.XmlElement): unknown[] {
@@ -67,14 +26,18 @@ function structure(fragment: Y.XmlFragment | Y.XmlElement): unknown[] {
     )
 }
 
-describe('Yjs writer matches the editor (y-tiptap + StarterKit schema)', () => {
-  const schema = getSchema([StarterKit])
+describe('Yjs writer matches the editor (y-tiptap + the document schema)', () => {
+  const schema = documentSchema
 
   it.each([
     ['crafted sample', SAMPLE],
     ['strong fixture', fixture('pantry-plan-good')],
     ['weak fixture', fixture('insight-hub-weak')],
     ['template', PRFAQ_TEMPLATE],
+    [
+      'tables, task lists, images and code',
+      '| A | B |\n|---|---|\n| 1 | **2** |\n|  | x |\n\n- [ ] open\n- [x] done\n  - [ ] nested\n\n![a chart](https://x.org/c.png)\n\n```ts\nconst a = 1\n```\n\n- \n  - only nested',
+    ],
   ])('[MD3] %s: importMarkdown writes exactly what y-tiptap writes for the same document', (_n, md) => {
     const ours = new Y.Doc()
     importMarkdown(ours, md)
