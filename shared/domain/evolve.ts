@@ -1,4 +1,5 @@
 import type { StoredEvent } from './events'
+import { mergeParticipants } from './merge'
 import { DEFAULT_SETTINGS, type Card, type ReviewState } from './types'
 
 export function initialState(reviewId: string): ReviewState {
@@ -67,6 +68,8 @@ export function evolve(state: ReviewState, event: StoredEvent): ReviewState {
       if (!p) return next
       return { ...next, participants: { ...next.participants, [p.id]: { ...p, removed: true } } }
     }
+    case 'participant.merged':
+      return mergeParticipants(next, event.participantId, event.into)
     case 'phase.changed': {
       // A phase's timer and spotlight belong to that phase [TM3] [CD7].
       const moved: ReviewState = { ...next, phase: event.to, timer: null, spotlight: null }
