@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3'
 
 /**
- * Tables of DESIGN §5. Secrets are stored as sha-256 hashes only. The document log is keyed by
+ * Tables of DESIGN §5. Secrets are stored as sha-256 hashes, plus (invite and return codes) an AES-GCM sealed copy [PA13]. The document log is keyed by
  * (review, seq) WITHOUT ROWID: one b-tree per insert (no rowid table + index + AUTOINCREMENT
  * counter), which is what a commit of one small update writes to the WAL (P9).
  */
@@ -22,6 +22,19 @@ CREATE TABLE IF NOT EXISTS invites (
   review_id TEXT NOT NULL,
   role TEXT NOT NULL,
   UNIQUE (review_id, role)
+);
+CREATE TABLE IF NOT EXISTS sealed_invites (
+  review_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  PRIMARY KEY (review_id, role)
+);
+CREATE TABLE IF NOT EXISTS return_links (
+  hash TEXT PRIMARY KEY,
+  review_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  UNIQUE (review_id, participant_id)
 );
 CREATE TABLE IF NOT EXISTS events (
   review_id TEXT NOT NULL,

@@ -46,7 +46,7 @@ function withCard(state: ReviewState, cardId: string, change: (card: Card) => Ca
  * something unknown (a race the log already settled) leaves the state as it was.
  */
 export function evolve(state: ReviewState, event: StoredEvent): ReviewState {
-  const next: ReviewState = { ...state, seq: event.seq }
+  const next: ReviewState = { ...state, seq: event.seq, lastEventAt: event.at }
   switch (event.type) {
     case 'review.created':
       return {
