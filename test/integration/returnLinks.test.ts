@@ -6,14 +6,16 @@ import { createReview, postJson, startServer, type TestServer } from './helpers/
 /** Return links [PA11], invite links for every facilitator [PA12] and merging duplicates [PA10], over HTTP + Socket.IO. */
 const backCode = (url: string) => url.split('/back/')[1]!
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by the tests
+type Json = Record<string, any>
 
 async function getJson(url: string, token: string) {
   const res = await fetch(url, { headers: bearer(token) })
-  return { status: res.status, body: (await res.json()) as Record<string, any> }
+  return { status: res.status, body: (await res.json()) as Json }
 }
 async function postAuth(url: string, token: string) {
   const res = await fetch(url, { method: 'POST', headers: bearer(token) })
-  return { status: res.status, body: (await res.json()) as Record<string, any> }
+  return { status: res.status, body: (await res.json()) as Json }
 }
 
 describe('people without accounts', () => {

@@ -40,7 +40,11 @@ describe('secrets at rest', () => {
     const review = await createReview(url)
     const bo = await joinAs(url, review.invites.reviewer, 'Bo', 'legal')
     const ada = await new BoardClient(url, review).ready()
-    const rotated = (await ada.command({ type: 'invite.rotate', commandId: 'r1', role: 'decider' })) as {
+    const rotated = (await ada.command({
+      type: 'invite.rotate',
+      commandId: 'r1',
+      role: 'decider',
+    })) as unknown as {
       ok: true
       invite: string
     }
