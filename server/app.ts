@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import express from 'express'
 import { Server } from 'socket.io'
 import * as msgpackParser from './socket/cachingParser'
+import { ephemeralSecretBox, keyFromSecret, secretBox, type SecretBox } from './auth/secretBox'
 import { newId } from './auth/secrets'
 import type { Config } from './config'
 import { apiRouter } from './http/api'
@@ -26,6 +27,8 @@ export interface AppDeps {
   clock?: () => number
   ids?: () => string
   logger?: Logger
+  /** Seals invite and return codes; default: from `config.secretKey`, else a key for this process only. */
+  secrets?: SecretBox
 }
 
 export interface App {
@@ -41,7 +44,7 @@ export interface App {
 }
 
 /** Builds the server from its parts (CONVENTIONS §6); server/main.ts picks the real ones. */
-export function createApp({ store, config, clock = Date.now, ids = newId, logger }: AppDeps): App {
+export function createApp({ store, config, clock = Date.now, ids = newId, logger, secrets }: AppDeps): App {
   const log = logger ?? createLogger(config.logLevel)
   const app = express()
   app.disable('x-powered-by')
@@ -60,7 +63,9 @@ export function createApp({ store, config, clock = Date.now, ids = newId, logger
     maxHttpBufferSize: config.limits.frameBytes,
     serveClient: false,
   })
-  const deps: RoomDeps = { store, config, clock, ids, logger: log, nsp: io.of('/'), publicUrl }
+  const box =
+    secrets ?? (config.secretKey ? secretBox(keyFromSecret(config.secretKey)) : ephemeralSecretBox())
+  const deps: RoomDeps = { store, config, clock, ids, logger: log, nsp: io.of('/'), publicUrl, secrets: box }
   const rooms = new RoomRegistry(deps)
   // Rate limits and guess limits (M3, S4) run before the auth middleware and every handler.
   const rates = ratesOf(config.limits.rates)

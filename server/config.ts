@@ -18,6 +18,8 @@ export interface Config {
   limits: Limits
   /** Where the built client lives (served when it exists). */
   clientDir: string
+  /** `SECRET_KEY`: seals invite and return codes at rest; unset → a key file in `dataDir` [PA13]. */
+  secretKey?: string
 }
 
 export interface Limits {
@@ -87,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     limits: { ...DEFAULT_LIMITS },
     clientDir: env.CLIENT_DIR || 'dist/client',
+    secretKey: env.SECRET_KEY || undefined,
   }
 }
 

@@ -1,4 +1,5 @@
 import { createApp } from './app'
+import { loadKey, secretBox } from './auth/secretBox'
 import { loadConfig } from './config'
 import { createLogger } from './logger'
 import { SchemaTooNewError } from './store/migrations/runner'
@@ -30,7 +31,14 @@ async function main(): Promise<void> {
     }
     throw e
   }
-  const app = createApp({ store, config, logger })
+  let secrets
+  try {
+    secrets = secretBox(loadKey(config.secretKey, config.dataDir))
+  } catch (e) {
+    console.error(`Cannot start: ${(e as Error).message}`)
+    process.exit(1)
+  }
+  const app = createApp({ store, config, logger, secrets })
 
   let stopping = false
   const stop = (signal: string) => {

@@ -13,6 +13,18 @@ export const router = createRouter({
       meta: { title: 'Join a review' },
     },
     {
+      path: '/back/:code',
+      name: 'back',
+      component: () => import('./pages/BackPage.vue'),
+      meta: { title: 'Back to your review' },
+    },
+    {
+      path: '/reviews',
+      name: 'reviews',
+      component: () => import('./pages/HomePage.vue'),
+      meta: { title: 'Your reviews' },
+    },
+    {
       path: '/r/:reviewId',
       name: 'board',
       component: () => import('./pages/BoardPage.vue'),

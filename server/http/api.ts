@@ -6,9 +6,13 @@ import {
   authenticate,
   createReview,
   joinReview,
+  returnByLink,
   reviewSummary,
   type ReviewDeps,
 } from '../reviews/reviewService'
+import { canSeeInvites } from '../../shared/domain/permissions'
+import { currentInvites, returnLinkOf } from '../reviews/links'
+import { privateResponse, readerOf } from './access'
 import { sendError } from './errors'
 
 function validate<T extends z.ZodType>(
@@ -39,7 +43,8 @@ export function apiRouter(deps: ReviewDeps): Router {
     if (!invite)
       return sendError(res, 'NOT_FOUND', 'This invite link does not work (any more); ask for a new one.')
     const { title } = await reviewSummary(deps, invite.reviewId)
-    res.json({ title, role: invite.role })
+    // The review id lets a browser that already joined this review open it as that person.
+    res.json({ title, role: invite.role, reviewId: invite.reviewId })
   })
 
   api.post('/invites/:code/join', async (req, res) => {
@@ -61,6 +66,43 @@ export function apiRouter(deps: ReviewDeps): Router {
         'Send a participant token of this review as "Authorization: Bearer <token>".',
       )
     res.json(await reviewSummary(deps, who.reviewId))
+  })
+
+  // Every facilitator sees the current invite links, from any device [PA12].
+  api.get('/reviews/:id/invites', async (req, res) => {
+    const reader = await readerOf(deps, req, res)
+    if (!reader) return
+    const allowed = canSeeInvites(reader.room.state, reader.participantId)
+    if (!allowed.ok) return sendError(res, allowed.error.code, allowed.error.message)
+    privateResponse(res)
+    res.json({ invites: await currentInvites(deps, reader.room.id) })
+  })
+
+  // Your own return link [PA11]: read it (made on first ask), or rotate it (the old one stops).
+  api.get('/reviews/:id/return-link', async (req, res) => {
+    const reader = await readerOf(deps, req, res)
+    if (!reader) return
+    privateResponse(res)
+    res.json({ url: await returnLinkOf(deps, reader.room, reader.participantId, false) })
+  })
+  api.post('/reviews/:id/return-link', async (req, res) => {
+    const reader = await readerOf(deps, req, res)
+    if (!reader) return
+    privateResponse(res)
+    res.status(201).json({ url: await returnLinkOf(deps, reader.room, reader.participantId, true) })
+  })
+
+  // Opening a return link: a new token for this device, as the link's owner [PA11].
+  api.post('/back/:code', async (req, res) => {
+    const back = await returnByLink(deps, String(req.params.code))
+    if (!back)
+      return sendError(
+        res,
+        'NOT_FOUND',
+        'This return link does not work (any more): it was replaced by a newer one. Use your newest link, or ask the facilitator.',
+      )
+    privateResponse(res)
+    res.status(201).json(back)
   })
 
   api.use((_req, res) => sendError(res, 'NOT_FOUND', 'There is no such API route.'))

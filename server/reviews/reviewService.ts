@@ -15,6 +15,7 @@ import { hashSecret, newInviteCode, newToken } from '../auth/secrets'
 import type { RoomDeps } from '../rooms/deps'
 import type { RoomRegistry } from '../rooms/roomRegistry'
 import type { Store } from '../store/types'
+import { findReturn, inviteUrl, newReturnLink, returnUrl, sealInvite } from './links'
 
 export interface Person {
   name: string
@@ -26,6 +27,8 @@ export interface Created {
   participantId: string
   token: string
   invites: Record<InviteRole, string>
+  /** The creator's personal way back, on any device [PA11]. */
+  returnUrl: string
 }
 
 export interface Joined {
@@ -33,9 +36,13 @@ export interface Joined {
   participantId: string
   token: string
   roles: Role[]
+  /** The newcomer's personal way back, on any device [PA11]. */
+  returnUrl: string
 }
 
-export type ReviewDeps = Pick<RoomDeps, 'store' | 'clock' | 'ids' | 'publicUrl'> & { rooms: RoomRegistry }
+export type ReviewDeps = Pick<RoomDeps, 'store' | 'clock' | 'ids' | 'publicUrl' | 'secrets'> & {
+  rooms: RoomRegistry
+}
 
 /**
  * Creates a review. The initial document (the template or the given Markdown) is written here,
@@ -72,19 +79,22 @@ export async function createReview(
     InviteRole,
     string
   >
+  const back = newReturnLink(deps.secrets, reviewId, facilitator.id)
   await deps.store.write(reviewId, {
     review: { id: reviewId, title, createdAt: now },
     events,
     updates: [initial],
     tokens: [{ hash: hashSecret(token), participantId: facilitator.id }],
     invites: INVITE_ROLES.map((role) => ({ hash: hashSecret(codes[role]), role })),
+    sealedInvites: INVITE_ROLES.map((role) => sealInvite(deps.secrets, reviewId, role, codes[role])),
+    returnLinks: [back.grant],
   })
   const base = deps.publicUrl()
-  const invites = Object.fromEntries(INVITE_ROLES.map((r) => [r, `${base}/join/${codes[r]}`])) as Record<
+  const invites = Object.fromEntries(INVITE_ROLES.map((r) => [r, inviteUrl(base, codes[r])])) as Record<
     InviteRole,
     string
   >
-  return { reviewId, participantId: facilitator.id, token, invites }
+  return { reviewId, participantId: facilitator.id, token, invites, returnUrl: returnUrl(base, back.code) }
 }
 
 /**
@@ -106,14 +116,44 @@ export async function joinReview(deps: ReviewDeps, code: string, person: Person)
       actorId: participant.id,
     }))
     const token = newToken()
+    const back = newReturnLink(deps.secrets, room.id, participant.id)
     await room.track(
       deps.store.write(room.id, {
         events,
         tokens: [{ hash: hashSecret(token), participantId: participant.id }],
+        returnLinks: [back.grant],
       }),
     )
     room.applyEvents(events)
-    return { reviewId: room.id, participantId: participant.id, token, roles: [...participant.roles] }
+    return {
+      reviewId: room.id,
+      participantId: participant.id,
+      token,
+      roles: [...participant.roles],
+      returnUrl: returnUrl(deps.publicUrl(), back.code),
+    }
+  })
+}
+
+export type Returned = Omit<Joined, 'returnUrl'>
+
+/**
+ * Opens the board as the owner of a return link [PA11]: a new token for this device, the link
+ * itself unchanged. Null when the link was rotated or its owner removed or merged away.
+ */
+export async function returnByLink(deps: ReviewDeps, code: string): Promise<Returned | null> {
+  const found = await findReturn(deps.store, code)
+  if (!found) return null
+  const room = await deps.rooms.get(found.reviewId)
+  if (!room) return null
+  return room.serial(async () => {
+    const me = room.state.participants[found.participantId]
+    if (!me || me.removed) return null
+    const token = newToken()
+    await room.track(
+      deps.store.write(room.id, { tokens: [{ hash: hashSecret(token), participantId: me.id }] }),
+    )
+    return { reviewId: room.id, participantId: me.id, token, roles: [...me.roles] }
   })
 }
 
@@ -135,6 +175,8 @@ export async function reviewSummary(deps: ReviewDeps, reviewId: string) {
     title: state.title,
     phase: state.phase,
     round: state.round,
+    outcome: state.decisions.at(-1)?.outcome ?? null,
+    lastActivityAt: state.lastEventAt ?? state.createdAt,
     participants: Object.values(state.participants)
       .filter((p) => !p.removed)
       .map((p) => ({

@@ -1,3 +1,4 @@
+import type { SecretBox } from '../auth/secretBox'
 import type { Config } from '../config'
 import type { Logger } from '../logger'
 import type { AppNamespace } from '../socket/types'
@@ -13,4 +14,6 @@ export interface RoomDeps {
   nsp: AppNamespace
   /** The public origin for invite links (known once the server listens). */
   publicUrl: () => string
+  /** Seals invite and return codes so they can be shown again, never kept in clear [PA13]. */
+  secrets: SecretBox
 }

@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import type { StoredEvent } from '../../shared/domain/events'
 import { hashSecret, newInviteCode } from '../auth/secrets'
 import type { WriteSet } from '../store/types'
+import { inviteUrl, sealInvite } from '../reviews/links'
 import { applySavedServerUpdate, faqAnswerUpdate } from './docEffects'
 import type { Room } from './room'
 
@@ -23,14 +24,30 @@ export function prepareEffects(room: Room, events: readonly StoredEvent[]): Effe
       case 'participant.removed': {
         // Their tokens stop working in the same commit; their sockets close right after it.
         ;(fx.write.revokeTokensOf ??= []).push(event.participantId)
-        fx.after.push(() => disconnectParticipant(room, event.participantId))
+        fx.after.push(() =>
+          disconnectParticipant(room, event.participantId, 'The facilitator removed you from this review.'),
+        )
+        break
+      }
+      case 'participant.merged': {
+        // The duplicate's tokens and return link stop with the merge; its sockets close [PA10].
+        ;(fx.write.revokeTokensOf ??= []).push(event.participantId)
+        fx.after.push(() =>
+          disconnectParticipant(
+            room,
+            event.participantId,
+            'The facilitator merged this entry into another one; open your return link to continue.',
+          ),
+        )
         break
       }
       case 'invite.rotated': {
         // A new code replaces the old one's hash: the old link stops working.
+        // Its sealed copy is replaced in the same commit, so every facilitator sees the new link [PA12].
         const code = newInviteCode()
         ;(fx.write.invites ??= []).push({ hash: hashSecret(code), role: event.role })
-        fx.ack.invite = `${room.deps.publicUrl()}/join/${code}`
+        ;(fx.write.sealedInvites ??= []).push(sealInvite(room.deps.secrets, room.id, event.role, code))
+        fx.ack.invite = inviteUrl(room.deps.publicUrl(), code)
         break
       }
       case 'phase.changed': {
@@ -57,12 +74,12 @@ export function prepareEffects(room: Room, events: readonly StoredEvent[]): Effe
   return fx
 }
 
-function disconnectParticipant(room: Room, participantId: string): void {
+function disconnectParticipant(room: Room, participantId: string, message: string): void {
   for (const socket of [...room.sockets.values()]) {
     if (socket.data.participantId !== participantId) continue
     socket.emit('board:closed', {
       code: 'UNAUTHORIZED',
-      message: 'The facilitator removed you from this review.',
+      message,
     })
     socket.disconnect(true)
   }

@@ -36,6 +36,13 @@ export function createMemoryStore(policy: CompactionPolicy = DEFAULT_COMPACTION)
   const tokens = new Map<string, { reviewId: string; participantId: string }>()
   const invites = new Map<string, { reviewId: string; role: InviteRole }>()
   const dirty = new Set<string>()
+  /** `reviewId:role` → sealed invite code; `hash` → return link. */
+  const sealedInvites = new Map<string, { reviewId: string; role: InviteRole; sealed: string }>()
+  const returnLinks = new Map<string, { reviewId: string; participantId: string; sealed: string }>()
+  const dropReturnLink = (reviewId: string, participantId: string) => {
+    for (const [hash, r] of returnLinks)
+      if (r.reviewId === reviewId && r.participantId === participantId) returnLinks.delete(hash)
+  }
 
   const compactNow = (id: string): void => {
     const r = reviews.get(id)
@@ -76,6 +83,8 @@ export function createMemoryStore(policy: CompactionPolicy = DEFAULT_COMPACTION)
     }
     for (const t of set.tokens ?? [])
       if (tokens.has(t.hash)) throw new StoreError('CONFLICT', 'Token exists.')
+    for (const l of set.returnLinks ?? [])
+      if (returnLinks.has(l.hash)) throw new StoreError('CONFLICT', 'Return link exists.')
     reviews.set(reviewId, r)
     for (const e of set.events ?? []) r.events.push(structuredClone(e))
     for (const u of set.updates ?? []) {
@@ -87,6 +96,7 @@ export function createMemoryStore(policy: CompactionPolicy = DEFAULT_COMPACTION)
     if (revoked.size > 0)
       for (const [hash, t] of tokens)
         if (t.reviewId === reviewId && revoked.has(t.participantId)) tokens.delete(hash)
+    for (const p of revoked) dropReturnLink(reviewId, p)
     for (const t of set.tokens ?? []) tokens.set(t.hash, { reviewId, participantId: t.participantId })
     for (const i of set.invites ?? []) {
       for (const [hash, old] of invites)
@@ -94,6 +104,11 @@ export function createMemoryStore(policy: CompactionPolicy = DEFAULT_COMPACTION)
       invites.set(i.hash, { reviewId, role: i.role })
     }
     if (set.roundSnapshot) r.rounds.set(set.roundSnapshot.round, copy(set.roundSnapshot.state))
+    for (const i of set.sealedInvites ?? []) sealedInvites.set(`${reviewId}:${i.role}`, { reviewId, ...i })
+    for (const l of set.returnLinks ?? []) {
+      dropReturnLink(reviewId, l.participantId)
+      returnLinks.set(l.hash, { reviewId, participantId: l.participantId, sealed: l.sealed })
+    }
   }
 
   const metrics: StoreMetrics = {
@@ -111,6 +126,19 @@ export function createMemoryStore(policy: CompactionPolicy = DEFAULT_COMPACTION)
     },
     findToken: async (hash) => tokens.get(hash) ?? null,
     findInvite: async (hash) => invites.get(hash) ?? null,
+    listSealedInvites: async (id) =>
+      [...sealedInvites.values()]
+        .filter((i) => i.reviewId === id)
+        .map(({ role, sealed }) => ({ role, sealed })),
+    findReturnLink: async (hash) => {
+      const r = returnLinks.get(hash)
+      return r ? { reviewId: r.reviewId, participantId: r.participantId } : null
+    },
+    getReturnLink: async (id, participantId) => {
+      for (const r of returnLinks.values())
+        if (r.reviewId === id && r.participantId === participantId) return { sealed: r.sealed }
+      return null
+    },
     loadEvents: async (id) => (reviews.get(id)?.events ?? []).map((e) => structuredClone(e)),
     loadDocument: async (id) => {
       const r = reviews.get(id)

@@ -150,11 +150,16 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
       )
     // Rare kinds, in the order of the writes (a revoke then a grant stays in that order).
     for (const { reviewId, set } of writes) {
-      if (set.revokeTokensOf?.length)
+      if (set.revokeTokensOf?.length) {
         await client.query('DELETE FROM tokens WHERE review_id = $1 AND participant_id = ANY($2::text[])', [
           reviewId,
           set.revokeTokensOf,
         ])
+        await client.query(
+          'DELETE FROM return_links WHERE review_id = $1 AND participant_id = ANY($2::text[])',
+          [reviewId, set.revokeTokensOf],
+        )
+      }
       if (set.tokens?.length)
         await client.query(
           'INSERT INTO tokens (hash, review_id, participant_id) SELECT h, $2, p FROM unnest($1::text[], $3::text[]) AS t(h, p)',
@@ -167,6 +172,22 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
           reviewId,
           i.role,
         ])
+      }
+      for (const i of set.sealedInvites ?? [])
+        await client.query(
+          `INSERT INTO sealed_invites (review_id, role, sealed) VALUES ($1, $2, $3)
+           ON CONFLICT (review_id, role) DO UPDATE SET sealed = excluded.sealed`,
+          [reviewId, i.role, i.sealed],
+        )
+      for (const r of set.returnLinks ?? []) {
+        await client.query('DELETE FROM return_links WHERE review_id = $1 AND participant_id = $2', [
+          reviewId,
+          r.participantId,
+        ])
+        await client.query(
+          'INSERT INTO return_links (hash, review_id, participant_id, sealed) VALUES ($1, $2, $3, $4)',
+          [r.hash, reviewId, r.participantId, r.sealed],
+        )
       }
       if (set.roundSnapshot)
         await client.query(
@@ -510,6 +531,30 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
         const res = await pool.query<{ reviewId: string; role: InviteRole }>(
           'SELECT review_id AS "reviewId", role FROM invites WHERE hash = $1',
           [hash],
+        )
+        return res.rows[0] ?? null
+      }),
+    listSealedInvites: (id) =>
+      read('The invite links', async () => {
+        const res = await pool.query<{ role: InviteRole; sealed: string }>(
+          'SELECT role, sealed FROM sealed_invites WHERE review_id = $1',
+          [id],
+        )
+        return res.rows
+      }),
+    findReturnLink: (hash) =>
+      read('The return link', async () => {
+        const res = await pool.query<{ reviewId: string; participantId: string }>(
+          'SELECT review_id AS "reviewId", participant_id AS "participantId" FROM return_links WHERE hash = $1',
+          [hash],
+        )
+        return res.rows[0] ?? null
+      }),
+    getReturnLink: (id, participantId) =>
+      read('The return link', async () => {
+        const res = await pool.query<{ sealed: string }>(
+          'SELECT sealed FROM return_links WHERE review_id = $1 AND participant_id = $2',
+          [id, participantId],
         )
         return res.rows[0] ?? null
       }),

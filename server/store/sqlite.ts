@@ -96,6 +96,11 @@ export function createSqliteStore(options: SqliteOptions): Store {
       'SELECT review_id AS reviewId, participant_id AS participantId FROM tokens WHERE hash = ?',
     ),
     findInvite: db.prepare('SELECT review_id AS reviewId, role FROM invites WHERE hash = ?'),
+    listSealedInvites: db.prepare('SELECT role, sealed FROM sealed_invites WHERE review_id = ?'),
+    findReturnLink: db.prepare(
+      'SELECT review_id AS reviewId, participant_id AS participantId FROM return_links WHERE hash = ?',
+    ),
+    getReturnLink: db.prepare('SELECT sealed FROM return_links WHERE review_id = ? AND participant_id = ?'),
     getRound: db.prepare('SELECT data FROM round_snapshots WHERE review_id = ? AND round = ?').pluck(),
   }
 
@@ -269,6 +274,12 @@ export function createSqliteStore(options: SqliteOptions): Store {
       (q.findToken.get(hash) as { reviewId: string; participantId: string } | undefined) ?? null,
     findInvite: async (hash) =>
       (q.findInvite.get(hash) as { reviewId: string; role: InviteRole } | undefined) ?? null,
+    listSealedInvites: async (id) =>
+      q.listSealedInvites.all(id) as Array<{ role: InviteRole; sealed: string }>,
+    findReturnLink: async (hash) =>
+      (q.findReturnLink.get(hash) as { reviewId: string; participantId: string } | undefined) ?? null,
+    getReturnLink: async (id, participantId) =>
+      (q.getReturnLink.get(id, participantId) as { sealed: string } | undefined) ?? null,
     loadEvents: async (id) =>
       (q.loadEvents.all(id) as string[]).map((body) => JSON.parse(body) as StoredEvent),
     loadDocument,

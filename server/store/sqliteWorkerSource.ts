@@ -51,6 +51,13 @@ const q = {
   revokeTokens: db.prepare('DELETE FROM tokens WHERE review_id = ? AND participant_id = ?'),
   deleteInvite: db.prepare('DELETE FROM invites WHERE review_id = ? AND role = ?'),
   insertInvite: db.prepare('INSERT INTO invites (hash, review_id, role) VALUES (?, ?, ?)'),
+  putSealedInvite: db.prepare(
+    'INSERT INTO sealed_invites (review_id, role, sealed) VALUES (?, ?, ?) ON CONFLICT(review_id, role) DO UPDATE SET sealed = excluded.sealed',
+  ),
+  deleteReturnLink: db.prepare('DELETE FROM return_links WHERE review_id = ? AND participant_id = ?'),
+  insertReturnLink: db.prepare(
+    'INSERT INTO return_links (hash, review_id, participant_id, sealed) VALUES (?, ?, ?, ?)',
+  ),
   putRound: db.prepare(
     'INSERT INTO round_snapshots (review_id, round, data) VALUES (?, ?, ?) ON CONFLICT(review_id, round) DO UPDATE SET data = excluded.data',
   ),
@@ -129,13 +136,21 @@ function apply(reviewId, set) {
     }
     dirty.add(reviewId)
   }
-  for (const p of set.revokeTokensOf ?? []) q.revokeTokens.run(reviewId, p)
+  for (const p of set.revokeTokensOf ?? []) {
+    q.revokeTokens.run(reviewId, p)
+    q.deleteReturnLink.run(reviewId, p)
+  }
   for (const t of set.tokens ?? []) q.insertToken.run(t.hash, reviewId, t.participantId)
   for (const i of set.invites ?? []) {
     q.deleteInvite.run(reviewId, i.role)
     q.insertInvite.run(i.hash, reviewId, i.role)
   }
   if (set.roundSnapshot) q.putRound.run(reviewId, set.roundSnapshot.round, set.roundSnapshot.state)
+  for (const i of set.sealedInvites ?? []) q.putSealedInvite.run(reviewId, i.role, i.sealed)
+  for (const r of set.returnLinks ?? []) {
+    q.deleteReturnLink.run(reviewId, r.participantId)
+    q.insertReturnLink.run(r.hash, reviewId, r.participantId, r.sealed)
+  }
 }
 
 function errorOf(e) {

@@ -23,6 +23,20 @@ export interface InviteGrant {
   role: InviteRole
 }
 
+/** An invite code sealed by the server's SecretBox, so facilitators can be shown it again [PA12]. */
+export interface SealedInvite {
+  role: InviteRole
+  sealed: string
+}
+
+/** A participant's return link: looked up by hash, shown again to its owner from the sealed copy [PA11]. */
+export interface ReturnGrant {
+  /** sha-256 of the return code, base64url. */
+  hash: string
+  participantId: string
+  sealed: string
+}
+
 /** Everything one write changes for one review, committed atomically (all or nothing). */
 export interface WriteSet {
   /** Creates the review row; CONFLICT if it exists. */
@@ -32,11 +46,15 @@ export interface WriteSet {
   /** Yjs updates, appended. */
   updates?: Uint8Array[]
   tokens?: TokenGrant[]
-  /** Every token of these participants stops working. */
+  /** Every token and the return link of these participants stop working. */
   revokeTokensOf?: string[]
   /** Each replaces the review's previous invite for that role (the old code stops working). */
   invites?: InviteGrant[]
   roundSnapshot?: { round: number; state: Uint8Array }
+  /** Each replaces the review's previous sealed code for that role. */
+  sealedInvites?: SealedInvite[]
+  /** Each replaces that participant's previous return link (the old one stops working). */
+  returnLinks?: ReturnGrant[]
 }
 
 export interface StoreMetrics {
@@ -54,6 +72,10 @@ export interface Store {
   getReview(reviewId: string): Promise<ReviewRecord | null>
   findToken(hash: string): Promise<{ reviewId: string; participantId: string } | null>
   findInvite(hash: string): Promise<{ reviewId: string; role: InviteRole } | null>
+  /** The sealed invite codes of a review (roles without one are missing). */
+  listSealedInvites(reviewId: string): Promise<SealedInvite[]>
+  findReturnLink(hash: string): Promise<{ reviewId: string; participantId: string } | null>
+  getReturnLink(reviewId: string, participantId: string): Promise<{ sealed: string } | null>
   loadEvents(reviewId: string): Promise<StoredEvent[]>
   /** The snapshot (if any) then every later update, oldest first: apply all in one transaction. */
   loadDocument(reviewId: string): Promise<Uint8Array[]>

@@ -5,6 +5,7 @@ import type { DecideContext, Decision } from './rules/context'
 import { gate } from './rules/guards'
 import { record, signoff } from './rules/decision'
 import { deleteNote, saveNote } from './rules/notes'
+import { mergeParticipant } from './rules/merge'
 import { advancePhase } from './rules/phases'
 import {
   removeParticipant,
@@ -44,6 +45,8 @@ export function decide(
       return updateParticipant(state, cmd, me)
     case 'participant.remove':
       return removeParticipant(state, cmd, me)
+    case 'participant.merge':
+      return mergeParticipant(state, cmd, me)
     case 'invite.rotate':
       return rotateInvite(cmd)
     case 'settings.update':

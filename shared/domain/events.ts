@@ -24,6 +24,7 @@ export type DomainEvent =
   | { type: 'participant.joined'; participant: Participant }
   | { type: 'participant.updated'; participantId: string; roles: Role[] }
   | { type: 'participant.removed'; participantId: string }
+  | { type: 'participant.merged'; participantId: string; into: string }
   | { type: 'phase.changed'; from: Phase; to: Phase; round: number }
   | {
       type: 'round.closed'

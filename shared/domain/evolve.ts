@@ -1,4 +1,5 @@
 import type { StoredEvent } from './events'
+import { mergeParticipants } from './merge'
 import { DEFAULT_SETTINGS, type Card, type ReviewState } from './types'
 
 export function initialState(reviewId: string): ReviewState {
@@ -45,7 +46,7 @@ function withCard(state: ReviewState, cardId: string, change: (card: Card) => Ca
  * something unknown (a race the log already settled) leaves the state as it was.
  */
 export function evolve(state: ReviewState, event: StoredEvent): ReviewState {
-  const next: ReviewState = { ...state, seq: event.seq }
+  const next: ReviewState = { ...state, seq: event.seq, lastEventAt: event.at }
   switch (event.type) {
     case 'review.created':
       return {
@@ -67,6 +68,8 @@ export function evolve(state: ReviewState, event: StoredEvent): ReviewState {
       if (!p) return next
       return { ...next, participants: { ...next.participants, [p.id]: { ...p, removed: true } } }
     }
+    case 'participant.merged':
+      return mergeParticipants(next, event.participantId, event.into)
     case 'phase.changed': {
       // A phase's timer and spotlight belong to that phase [TM3] [CD7].
       const moved: ReviewState = { ...next, phase: event.to, timer: null, spotlight: null }

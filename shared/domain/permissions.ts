@@ -20,3 +20,11 @@ export function canEditDocument(state: ReviewState, actor: Participant): Result<
     return err('PHASE_LOCKED', `The document can be edited in draft and revision, not during ${state.phase}.`)
   return ok(true)
 }
+
+/** Every facilitator, not only the review's creator, may see and copy the invite links [PA12]. */
+export function canSeeInvites(state: ReviewState, participantId: string): Result<true> {
+  const p = state.participants[participantId]
+  if (!p || p.removed) return err('FORBIDDEN', 'You are not a participant of this review.')
+  if (!p.roles.includes('facilitator')) return err('FORBIDDEN', 'Only facilitators can see the invite links.')
+  return ok(true)
+}

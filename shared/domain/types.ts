@@ -218,4 +218,6 @@ export interface ReviewState {
   /** Bumped per role by `invite.rotate`; the codes themselves live only in the store, hashed. */
   inviteVersions: Partial<Record<InviteRole, number>>
   seq: number
+  /** When the last event happened (a review list shows it as last activity). */
+  lastEventAt?: number
 }

@@ -116,6 +116,7 @@ const commandSchema = z.discriminatedUnion('type', [
     roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length).optional(),
   }),
   z.object({ ...base, type: z.literal('participant.remove'), participantId: id }),
+  z.object({ ...base, type: z.literal('participant.merge'), participantId: id, into: id }).strict(),
   z.object({ ...base, type: z.literal('invite.rotate'), role: z.enum(INVITE_ROLES) }),
   z.object({
     ...base,

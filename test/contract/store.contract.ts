@@ -256,6 +256,40 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
     )
 
     it(
+      '[PA11][PA12] keeps sealed invites per role and one return link per participant, gone with their tokens',
+      withStore(async ({ store }) => {
+        await store.write('r', {
+          review: review('r'),
+          sealedInvites: [{ role: 'reviewer', sealed: 's-old' }],
+          returnLinks: [
+            { hash: 'b1', participantId: 'p1', sealed: 'x1' },
+            { hash: 'b2', participantId: 'p2', sealed: 'x2' },
+          ],
+        })
+        await store.write('r', {
+          sealedInvites: [
+            { role: 'reviewer', sealed: 's-new' },
+            { role: 'author', sealed: 's-a' },
+          ],
+          returnLinks: [{ hash: 'b1-new', participantId: 'p1', sealed: 'x1-new' }],
+        })
+        const invites = await store.listSealedInvites('r')
+        expect(invites.sort((a, b) => a.role.localeCompare(b.role))).toEqual([
+          { role: 'author', sealed: 's-a' },
+          { role: 'reviewer', sealed: 's-new' },
+        ])
+        expect(await store.listSealedInvites('other')).toEqual([])
+        expect(await store.findReturnLink('b1')).toBeNull()
+        expect(await store.findReturnLink('b1-new')).toEqual({ reviewId: 'r', participantId: 'p1' })
+        expect(await store.getReturnLink('r', 'p1')).toEqual({ sealed: 'x1-new' })
+        await store.write('r', { revokeTokensOf: ['p2'] })
+        expect(await store.findReturnLink('b2')).toBeNull()
+        expect(await store.getReturnLink('r', 'p2')).toBeNull()
+        expect(await store.getReturnLink('r', 'p1')).toEqual({ sealed: 'x1-new' })
+      }),
+    )
+
+    it(
       'stores round snapshots per review and round, as exact bytes',
       withStore(async ({ store }) => {
         await store.write('r', { review: review('r') })

@@ -22,7 +22,7 @@ describe('invite lookup', () => {
     for (const role of ['author', 'reviewer', 'decider', 'observer'] as const) {
       expect(await getInvite(server.url, codeOf(review.invites[role]))).toEqual({
         status: 200,
-        body: { title: 'Launch plan', role },
+        body: { title: 'Launch plan', role, reviewId: review.reviewId },
       })
     }
     const summary = await fetch(`${server.url}/api/reviews/${review.reviewId}`, {
@@ -50,7 +50,7 @@ describe('invite lookup', () => {
     expect((old.body.error as { code: string }).code).toBe('NOT_FOUND')
     expect(await getInvite(server.url, codeOf(ack.invite!))).toEqual({
       status: 200,
-      body: { title: 'Launch plan', role: 'reviewer' },
+      body: { title: 'Launch plan', role: 'reviewer', reviewId: review.reviewId },
     })
     // The other roles' links are untouched.
     expect((await getInvite(server.url, codeOf(review.invites.author))).status).toBe(200)

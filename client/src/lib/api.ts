@@ -1,4 +1,4 @@
-import type { Func, InviteRole, Role } from '../../../shared/domain/types'
+import type { Func, InviteRole, Outcome, Phase, Role } from '../../../shared/domain/types'
 import type { WireError } from '../../../shared/protocol/errors'
 
 /** The HTTP half of the wire (DESIGN §4). Errors arrive as `{error: {code, message}}`. */
@@ -7,6 +7,8 @@ export interface CreatedReview {
   participantId: string
   token: string
   invites: Record<InviteRole, string>
+  /** The creator's personal way back, on any device. */
+  returnUrl: string
 }
 
 export interface JoinedReview {
@@ -14,6 +16,19 @@ export interface JoinedReview {
   participantId: string
   token: string
   roles: Role[]
+  /** The newcomer's personal way back, on any device (absent when opened by a return link). */
+  returnUrl?: string
+}
+
+/** What the review list shows of one review (`GET /api/reviews/<id>`). */
+export interface ReviewSummary {
+  reviewId: string
+  title: string
+  phase: Phase
+  round: number
+  outcome: Outcome | null
+  lastActivityAt: number
+  participants: Array<{ id: string; name: string; function: Func; roles: Role[]; online: boolean }>
 }
 
 export class ApiError extends Error {
@@ -28,16 +43,19 @@ export class ApiError extends Error {
 export interface InviteInfo {
   title: string
   role: InviteRole
+  reviewId: string
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<T> {
   let res: Response
+  const headers: Record<string, string> = {}
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  if (token) headers.authorization = `Bearer ${token}`
   try {
     res = await fetch(path, {
       method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       referrerPolicy: 'no-referrer',
     })
   } catch {
@@ -66,6 +84,40 @@ export function joinReview(code: string, input: { name: string; function: Func }
 /** The review an invite leads to and the role it gives; `NOT_FOUND` once the link is rotated. */
 export function inviteInfo(code: string): Promise<InviteInfo> {
   return request('GET', `/api/invites/${encodeURIComponent(code)}`)
+}
+
+/** Opens the board as the owner of a return link: a new token for this browser. */
+export function openReturnLink(code: string): Promise<JoinedReview> {
+  return request('POST', `/api/back/${encodeURIComponent(code)}`)
+}
+
+export function reviewSummary(reviewId: string, token: string): Promise<ReviewSummary> {
+  return request('GET', `/api/reviews/${encodeURIComponent(reviewId)}`, undefined, token)
+}
+
+/** The current invite links (facilitators only); null where the server cannot show one. */
+export async function currentInvites(
+  reviewId: string,
+  token: string,
+): Promise<Record<InviteRole, string | null>> {
+  const res = await request<{ invites: Record<InviteRole, string | null> }>(
+    'GET',
+    `/api/reviews/${encodeURIComponent(reviewId)}/invites`,
+    undefined,
+    token,
+  )
+  return res.invites
+}
+
+/** Your return link; `rotate` makes a new one and the old one stops working. */
+export async function returnLink(reviewId: string, token: string, rotate = false): Promise<string> {
+  const res = await request<{ url: string }>(
+    rotate ? 'POST' : 'GET',
+    `/api/reviews/${encodeURIComponent(reviewId)}/return-link`,
+    undefined,
+    token,
+  )
+  return res.url
 }
 
 /** Invites may come back as paths (`/join/<code>`); people copy full addresses. */

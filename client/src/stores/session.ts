@@ -9,6 +9,22 @@ export interface ReviewSession {
   token: string
   title?: string
   invites?: Partial<Record<InviteRole, string>>
+  /** This person's return link, as last seen (the server has the current one). */
+  returnUrl?: string
+  /** When this browser last joined or opened the review (the review list sorts by it). */
+  openedAt?: number
+}
+
+/**
+ * A note the board shows once, right after arriving: a newcomer is shown their return link; a
+ * returning person (an invite opened again in this browser) is told who they are, with the way
+ * to join as someone else. Kept in memory only: a reload does not bring it back.
+ */
+export interface ArrivalNote {
+  reviewId: string
+  kind: 'joined' | 'returning'
+  /** The invite code that brought a returning person here (for "join as someone else"). */
+  inviteCode?: string
 }
 
 const KEY = 'prfaq-board.sessions'
@@ -25,6 +41,7 @@ function load(): Record<string, ReviewSession> {
 /** Tokens per review, kept in localStorage so a reload keeps who you are (issue 2, point 6). */
 export const useSessionStore = defineStore('session', () => {
   const sessions = ref<Record<string, ReviewSession>>(load())
+  const arrival = ref<ArrivalNote | null>(null)
 
   function persist() {
     try {
@@ -34,11 +51,11 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /** Merges into what is kept for the review; another participant (joined as someone else) replaces it. */
   function save(session: ReviewSession) {
-    sessions.value = {
-      ...sessions.value,
-      [session.reviewId]: { ...sessions.value[session.reviewId], ...session },
-    }
+    const kept = sessions.value[session.reviewId]
+    const base = kept && kept.participantId === session.participantId ? kept : {}
+    sessions.value = { ...sessions.value, [session.reviewId]: { ...base, ...session } }
     persist()
   }
 
@@ -56,5 +73,5 @@ export const useSessionStore = defineStore('session', () => {
 
   const get = (reviewId: string): ReviewSession | undefined => sessions.value[reviewId]
 
-  return { sessions, get, save, setInvite, forget }
+  return { sessions, arrival, get, save, setInvite, forget }
 })

@@ -62,4 +62,25 @@ CREATE TABLE round_snapshots (
     name: 'incarnation of the writer on the document log',
     sql: `ALTER TABLE doc_updates ADD COLUMN incarnation bigint;`,
   },
+  {
+    version: 3,
+    // Invite codes sealed (AES-GCM) so every facilitator can be shown them again, and each
+    // participant's return link (hash to look up, sealed copy to show its owner) [PA11] [PA12] [PA13].
+    name: 'sealed invite codes and return links',
+    sql: `
+CREATE TABLE IF NOT EXISTS sealed_invites (
+  review_id text NOT NULL,
+  role text NOT NULL,
+  sealed text NOT NULL,
+  PRIMARY KEY (review_id, role)
+);
+CREATE TABLE IF NOT EXISTS return_links (
+  hash text PRIMARY KEY,
+  review_id text NOT NULL,
+  participant_id text NOT NULL,
+  sealed text NOT NULL,
+  UNIQUE (review_id, participant_id)
+);
+`,
+  },
 ]

@@ -69,4 +69,25 @@ INSERT INTO doc_updates (review_id, seq, data)
 DROP TABLE updates;
 `,
   },
+  {
+    version: 3,
+    // Invite codes sealed (AES-GCM) so every facilitator can be shown them again, and each
+    // participant's return link (hash to look up, sealed copy to show its owner) [PA11] [PA12] [PA13].
+    name: 'sealed invite codes and return links',
+    sql: `
+CREATE TABLE IF NOT EXISTS sealed_invites (
+  review_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  PRIMARY KEY (review_id, role)
+);
+CREATE TABLE IF NOT EXISTS return_links (
+  hash TEXT PRIMARY KEY,
+  review_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  sealed TEXT NOT NULL,
+  UNIQUE (review_id, participant_id)
+);
+`,
+  },
 ]

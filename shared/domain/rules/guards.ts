@@ -46,6 +46,7 @@ const COMMAND_RULES: Record<CommandType, CommandRule> = {
   'decision.record': { who: 'facilitator', phases: ['decision'] }, // [DC3]
   'participant.update': { who: 'facilitator', phases: 'open' }, // [PA4]
   'participant.remove': { who: 'facilitator', phases: 'open' }, // [PA5]
+  'participant.merge': { who: 'facilitator', phases: 'open' }, // [PA10]
   'invite.rotate': { who: 'facilitator', phases: 'open' }, // [PA7]
   'settings.update': { who: 'facilitator', phases: 'open' }, // [ST1]
 }

@@ -38,6 +38,7 @@ export interface CreatedReview {
   participantId: string
   token: string
   invites: Record<'author' | 'reviewer' | 'decider' | 'observer', string>
+  returnUrl: string
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked by the tests

@@ -62,4 +62,11 @@ describe('the session store keeps one identity per review in localStorage', () =
     s.setInvite('nope', 'reviewer', 'https://x/join/a')
     expect(JSON.parse(localStorage.getItem(KEY) ?? '{}')).toEqual({})
   })
+
+  it('joining as someone else replaces the identity kept for the review, not merges into it', () => {
+    const s = useSessionStore()
+    s.save({ reviewId: 'r1', participantId: 'p1', token: 't1', returnUrl: 'https://x/back/old' })
+    s.save({ reviewId: 'r1', participantId: 'p2', token: 't2' })
+    expect(reload().get('r1')).toEqual({ reviewId: 'r1', participantId: 'p2', token: 't2' })
+  })
 })

@@ -98,13 +98,13 @@ describe('evolve', () => {
     },
   )
 
-  it('[PH11] an event about an unknown card or participant changes only seq', () => {
+  it('[PH11] an event about an unknown card or participant changes only seq and its time', () => {
     const s = SCENES.discussion
     const next = evolve(
       s,
       stored(s, { type: 'card.voted', cardId: 'ghost', participantId: 'dec', vote: true }),
     )
-    expect({ ...next, seq: s.seq }).toEqual(s)
+    expect({ ...next, seq: s.seq, lastEventAt: s.lastEventAt }).toEqual(s)
   })
 
   it('[RD4][RD7] done reading records lastReadRound; a new round clears progress', () => {

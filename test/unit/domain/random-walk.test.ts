@@ -53,6 +53,7 @@ const TYPES: Command['type'][] = [
   'decision.record',
   'participant.update',
   'participant.remove',
+  'participant.merge',
   'invite.rotate',
   'settings.update',
 ]
@@ -139,6 +140,8 @@ function commandFor(s: ReviewState, st: Step, n: number): Command {
       }
     case 'participant.remove':
       return { ...base, type, participantId: anyOf(people, st.a) }
+    case 'participant.merge':
+      return { ...base, type, participantId: anyOf(people, st.a), into: anyOf(people, st.b) }
     case 'invite.rotate':
       return { ...base, type, role: 'reviewer' }
     case 'settings.update':

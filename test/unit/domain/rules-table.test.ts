@@ -29,6 +29,7 @@ const EXPECTED: Record<CommandType, { who: Who[]; phases: Phase[]; ids: string }
   'decision.record': { who: F, phases: ['decision'], ids: 'DC3' },
   'participant.update': { who: F, phases: OPEN, ids: 'PA4' },
   'participant.remove': { who: F, phases: OPEN, ids: 'PA5' },
+  'participant.merge': { who: F, phases: OPEN, ids: 'PA10' },
   'invite.rotate': { who: F, phases: OPEN, ids: 'PA7' },
   'settings.update': { who: F, phases: OPEN, ids: 'ST1' },
 }

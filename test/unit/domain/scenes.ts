@@ -91,6 +91,8 @@ export function validCommand(type: Command['type'], s: ReviewState, who: Who): C
       return { type, participantId: PEOPLE.reviewer2.id, roles: ['reviewer', 'decider'] }
     case 'participant.remove':
       return { type, participantId: PEOPLE.reviewer2.id }
+    case 'participant.merge':
+      return { type, participantId: PEOPLE.reviewer2.id, into: PEOPLE.reviewer.id }
     case 'invite.rotate':
       return { type, role: 'reviewer' }
     case 'settings.update':
