@@ -32,7 +32,7 @@ export const LIMITS = {
 const id = z.string().min(1).max(LIMITS.id)
 const text = (max: number) => z.string().trim().min(1).max(max)
 
-const anchorSchema = z.object({
+const anchorSchema = z.strictObject({
   start: z.string().min(1).max(512),
   end: z.string().min(1).max(512),
   quote: z.string().min(1).max(LIMITS.quote),
@@ -44,28 +44,34 @@ const anchorSchema = z.object({
 const base = { commandId: id }
 
 const commandSchema = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('phase.advance'), to: z.enum(PHASES) }),
-  z.object({
+  // `from` is the phase the facilitator saw: two clicks racing end in one step, not two [PH12].
+  z.strictObject({
+    ...base,
+    type: z.literal('phase.advance'),
+    to: z.enum(PHASES),
+    from: z.enum(PHASES).optional(),
+  }),
+  z.strictObject({
     ...base,
     type: z.literal('timer.set'),
     seconds: z.number().int().min(1).max(LIMITS.maxTimerSeconds).nullable(),
   }),
-  z.object({
+  z.strictObject({
     ...base,
     type: z.literal('reading.progress'),
     percent: z.number().min(0).max(100),
     sectionsRead: z.array(z.string().max(300)).max(200),
     done: z.boolean(),
   }),
-  z.object({
+  z.strictObject({
     ...base,
     type: z.literal('note.save'),
     noteId: id.optional(),
     body: text(LIMITS.noteBody),
     anchor: anchorSchema.optional(),
   }),
-  z.object({ ...base, type: z.literal('note.delete'), noteId: id }),
-  z.object({
+  z.strictObject({ ...base, type: z.literal('note.delete'), noteId: id }),
+  z.strictObject({
     ...base,
     type: z.literal('card.create'),
     body: text(LIMITS.cardBody),
@@ -74,7 +80,7 @@ const commandSchema = z.discriminatedUnion('type', [
     anchor: anchorSchema.optional(),
     fromNoteId: id.optional(),
   }),
-  z.object({
+  z.strictObject({
     ...base,
     type: z.literal('card.edit'),
     cardId: id,
@@ -82,11 +88,11 @@ const commandSchema = z.discriminatedUnion('type', [
     severity: z.enum(SEVERITIES).optional(),
     kind: z.enum(KINDS).optional(),
   }),
-  z.object({ ...base, type: z.literal('card.delete'), cardId: id }),
-  z.object({ ...base, type: z.literal('card.vote'), cardId: id, vote: z.boolean() }),
-  z.object({ ...base, type: z.literal('card.reply'), cardId: id, body: text(LIMITS.replyBody) }),
-  z.object({ ...base, type: z.literal('card.spotlight'), cardId: id.nullable() }),
-  z.object({
+  z.strictObject({ ...base, type: z.literal('card.delete'), cardId: id }),
+  z.strictObject({ ...base, type: z.literal('card.vote'), cardId: id, vote: z.boolean() }),
+  z.strictObject({ ...base, type: z.literal('card.reply'), cardId: id, body: text(LIMITS.replyBody) }),
+  z.strictObject({ ...base, type: z.literal('card.spotlight'), cardId: id.nullable() }),
+  z.strictObject({
     ...base,
     type: z.literal('card.triage'),
     cardId: id,
@@ -95,30 +101,30 @@ const commandSchema = z.discriminatedUnion('type', [
     duplicateOf: id.optional(),
     answer: text(LIMITS.answer).optional(),
   }),
-  z.object({ ...base, type: z.literal('revision.check'), cardId: id, done: z.boolean() }),
-  z.object({
+  z.strictObject({ ...base, type: z.literal('revision.check'), cardId: id, done: z.boolean() }),
+  z.strictObject({
     ...base,
     type: z.literal('decision.signoff'),
     stance: z.enum(STANCES),
     rationale: text(LIMITS.rationale),
     conditions: z.string().trim().max(LIMITS.rationale).optional(),
   }),
-  z.object({
+  z.strictObject({
     ...base,
     type: z.literal('decision.record'),
     outcome: z.enum(OUTCOMES),
     summary: text(LIMITS.summary),
   }),
-  z.object({
+  z.strictObject({
     ...base,
     type: z.literal('participant.update'),
     participantId: id,
     roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length).optional(),
   }),
-  z.object({ ...base, type: z.literal('participant.remove'), participantId: id }),
-  z.object({ ...base, type: z.literal('participant.merge'), participantId: id, into: id }).strict(),
-  z.object({ ...base, type: z.literal('invite.rotate'), role: z.enum(INVITE_ROLES) }),
-  z.object({
+  z.strictObject({ ...base, type: z.literal('participant.remove'), participantId: id }),
+  z.strictObject({ ...base, type: z.literal('participant.merge'), participantId: id, into: id }),
+  z.strictObject({ ...base, type: z.literal('invite.rotate'), role: z.enum(INVITE_ROLES) }),
+  z.strictObject({
     ...base,
     type: z.literal('settings.update'),
     blindCritique: z.boolean().optional(),
@@ -136,6 +142,12 @@ export const COMMAND_TYPES = commandSchema.options.map((o) => o.shape.type.value
 export function parseCommand(raw: unknown): Result<Command> {
   const parsed = commandSchema.safeParse(raw)
   if (parsed.success) return ok(parsed.data)
+  // Strict schemas: a typo or a junk field is reported by name, never silently ignored.
+  const unknown = parsed.error.issues.find((i) => i.code === 'unrecognized_keys')
+  if (unknown) {
+    const fields = unknown.keys.map((k) => `"${[...unknown.path, k].join('.')}"`).join(', ')
+    return err('INVALID', `The command has unknown field(s) ${fields}; remove them.`)
+  }
   const issue = parsed.error.issues[0]
   const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : ''
   const tooBig = issue?.code === 'too_big'
@@ -155,3 +167,8 @@ export const createReviewBodySchema = z.object({
   facilitator: joinBodySchema,
   markdown: z.string().max(1_000_000).optional(),
 })
+
+/** The fields each command type may carry (strict: anything else is `INVALID`). */
+export const COMMAND_FIELDS = Object.fromEntries(
+  commandSchema.options.map((o) => [o.shape.type.value, Object.keys(o.shape)]),
+) as Record<CommandType, string[]>

@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding'
 import type { Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { COMMAND_TYPES } from '../../shared/protocol/commands'
+import { COMMAND_FIELDS, COMMAND_TYPES } from '../../shared/protocol/commands'
 import { ERROR_CODES } from '../../shared/protocol/errors'
 import type { Ack } from '../../shared/protocol/events'
 import { createReview, join, startServer, type TestServer } from '../integration/helpers/testServer'
@@ -339,5 +339,47 @@ describe('fuzzing', () => {
       codes,
     })
     for (const s of sockets) s.close()
+  }, 120_000)
+
+  it('[M2] strict schemas: every command type with a random junk field is INVALID naming the field, and changes nothing', async () => {
+    const seed = seedFor('M2-junk-fields')
+    const review = await createReview(server.url)
+    const socket = await rawSocket(review.token)
+    const junk = fc.record({
+      type: fc.constantFrom(...COMMAND_TYPES),
+      name: fc.oneof(
+        fc.string({ minLength: 1, maxLength: 12 }).filter((k) => /^[\w.-]+$/.test(k) && k !== '__proto__'),
+        // `__proto__` never gets this far: the msgpack wire refuses it when decoding (unit-tested).
+        fc.constantFrom('constructor', 'to', 'body', 'from', 'commandid', 'Type', 'toString'),
+      ),
+      value: fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean(), fc.constant(null)),
+    })
+    const seen = new Set<string>()
+    await fc.assert(
+      fc.asyncProperty(junk, async ({ type, name, value }) => {
+        if (COMMAND_FIELDS[type].includes(name)) return
+        seen.add(type)
+        const cmd = JSON.parse(
+          JSON.stringify({ type, commandId: `j-${seen.size}` }).slice(0, -1) +
+            `,${JSON.stringify(name)}:${JSON.stringify(value)}}`,
+        ) as unknown
+        const before = (await server.store.loadEvents(review.reviewId)).length
+        const ack = (await socket.timeout(10_000).emitWithAck('command', cmd)) as Ack
+        expect(ack, `${type} + ${name} (SEED=${seed})`).toMatchObject({
+          ok: false,
+          error: { code: 'INVALID' },
+        })
+        if (!ack.ok) expect(ack.error.message).toContain(`"${name}"`)
+        expect((await server.store.loadEvents(review.reviewId)).length).toBe(before)
+      }),
+      { seed, numRuns: 300 },
+    )
+    expect(seen.size).toBe(COMMAND_TYPES.length)
+    // The very frame of the report: answered, not ignored.
+    const reported = (await socket
+      .timeout(10_000)
+      .emitWithAck('command', { type: 'settings.update', commandId: 'r', to: '__proto__', body: -1 })) as Ack
+    expect(reported).toMatchObject({ ok: false, error: { code: 'INVALID' } })
+    socket.close()
   }, 120_000)
 })

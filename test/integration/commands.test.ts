@@ -43,6 +43,38 @@ describe('command', () => {
     fac.close()
   })
 
+  it('[PH12] two facilitators racing from triage (to revision and to decision) end in exactly one step', async () => {
+    const review = await createReview(server.url)
+    const other = await join(server.url, review.invites.reviewer, 'Cy')
+    const a = new SyncClient(server.url, review.token)
+    const b = new SyncClient(server.url, other.token)
+    await Promise.all([a.synced, b.synced])
+    const roles = { type: 'participant.update', commandId: 'roles', participantId: other.participantId }
+    expect(await a.command({ ...roles, roles: ['facilitator', 'reviewer'] })).toMatchObject({ ok: true })
+    for (const [from, to] of [
+      ['draft', 'reading'],
+      ['reading', 'critique'],
+      ['critique', 'discussion'],
+      ['discussion', 'triage'],
+    ])
+      expect(await a.command({ type: 'phase.advance', commandId: `p-${to}`, to, from })).toMatchObject({
+        ok: true,
+      })
+    const [ra, rb] = await Promise.all([
+      a.command({ type: 'phase.advance', commandId: 'race-a', to: 'revision', from: 'triage' }),
+      b.command({ type: 'phase.advance', commandId: 'race-b', to: 'decision', from: 'triage' }),
+    ])
+    const answers = [ra, rb] as Array<{ ok: boolean; error?: { code: string } }>
+    expect(answers.filter((r) => r.ok)).toHaveLength(1)
+    expect(answers.find((r) => !r.ok)?.error?.code).toBe('CONFLICT')
+    const changes = (await server.store.loadEvents(review.reviewId)).filter(
+      (e) => e.type === 'phase.changed' && e.from === 'triage',
+    )
+    expect(changes).toHaveLength(1)
+    a.close()
+    b.close()
+  })
+
   it('never sends review state to a room: a reviewer cannot advance the phase and nobody hears of it', async () => {
     const review = await createReview(server.url)
     const other = await join(server.url, review.invites.reviewer)

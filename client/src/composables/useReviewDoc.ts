@@ -1,7 +1,7 @@
 import { computed, markRaw, onScopeDispose, ref, shallowRef } from 'vue'
 import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
-import { SocketYjsProvider, type SaveStatus } from '../lib/socketYjsProvider'
+import { SocketYjsProvider, type RefusedChange, type SaveStatus } from '../lib/socketYjsProvider'
 import { useToastStore } from '../stores/toast'
 import type { BoardSocket } from './useSocket'
 
@@ -15,6 +15,7 @@ const LABELS: Record<SaveStatus, string> = {
   saved: 'All changes saved',
   saving: 'Saving…',
   unsaved: 'Not saved — retrying',
+  refused: 'Not saved — change refused',
 }
 
 /**
@@ -31,6 +32,8 @@ export function useReviewDoc(socket: BoardSocket, localState: Record<string, unk
   const status = ref<SaveStatus>(provider.status)
   const synced = ref(provider.synced)
   const version = ref(0)
+  /** The last change the server refused and the page dropped, offered back until dismissed. */
+  const notSaved = shallowRef<RefusedChange | null>(null)
 
   const offs = [
     provider.on('status', (s) => (status.value = s)),
@@ -43,6 +46,10 @@ export function useReviewDoc(socket: BoardSocket, localState: Record<string, unk
     provider.on('refused', (e) => {
       if (e.code !== 'PHASE_LOCKED' && e.code !== 'FORBIDDEN') toast.error(e.message)
     }),
+    provider.on('dropped', (change) => {
+      // Nothing typed is silently lost: the refused text stays offered in the "not saved" panel.
+      if (change.text.length > 0) notSaved.value = markRaw(change)
+    }),
   ]
 
   onScopeDispose(() => {
@@ -50,5 +57,13 @@ export function useReviewDoc(socket: BoardSocket, localState: Record<string, unk
     provider.destroy()
   })
 
-  return { handle, status, synced, version, label: computed(() => LABELS[status.value]) }
+  return {
+    handle,
+    status,
+    synced,
+    version,
+    notSaved,
+    dismissNotSaved: () => (notSaved.value = null),
+    label: computed(() => LABELS[status.value]),
+  }
 }

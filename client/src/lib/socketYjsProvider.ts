@@ -25,7 +25,16 @@ import type { BoardSocket } from '../composables/useSocket'
  * A refused update (FORBIDDEN, PHASE_LOCKED, …) cannot be taken back in a CRDT, so we build a
  * fresh Y.Doc from the server's full state and swap it in (`reset`): the refused change is gone.
  */
-export type SaveStatus = 'saved' | 'saving' | 'unsaved'
+export type SaveStatus = 'saved' | 'saving' | 'unsaved' | 'refused'
+
+/**
+ * A change the server refused and the page dropped: why, and the text it held (what the page
+ * lost, found by comparing the text before and after the rebuild) so it can be offered back.
+ */
+export interface RefusedChange {
+  error: WireError
+  text: string
+}
 
 /** Refusals after which retrying cannot help: take the server's state instead. */
 const RESET_CODES = new Set(['FORBIDDEN', 'PHASE_LOCKED', 'TOO_LARGE', 'INVALID', 'NOT_FOUND'])
@@ -35,6 +44,8 @@ type Listener = {
   synced: () => void
   reset: (doc: Y.Doc, awareness: Awareness) => void
   refused: (e: WireError) => void
+  /** After the page was rebuilt without a refused change: what it lost (empty when nothing). */
+  dropped: (change: RefusedChange) => void
 }
 
 export class SocketYjsProvider {
@@ -60,7 +71,10 @@ export class SocketYjsProvider {
     synced: new Set(),
     reset: new Set(),
     refused: new Set(),
+    dropped: new Set(),
   }
+  /** The refusal that started the current rebuild, and the page's text when it came. */
+  private refusal: { error: WireError; text: string } | null = null
 
   constructor(
     private readonly socket: BoardSocket,
@@ -82,9 +96,14 @@ export class SocketYjsProvider {
     return () => this.listeners[event].delete(fn)
   }
 
+  /**
+   * `saved` only when the server holds every change on the page: nothing in flight, nothing
+   * failed, nothing typed offline, and no refused change still on the page (a rebuild pending).
+   */
   get status(): SaveStatus {
+    if (this.rebuilding) return 'refused'
     if (this.failed || this.dirty) return 'unsaved'
-    if (this.pending > 0 || this.rebuilding) return 'saving'
+    if (this.pending > 0) return 'saving'
     return 'saved'
   }
 
@@ -93,11 +112,27 @@ export class SocketYjsProvider {
     for (const fn of this.listeners.status) fn(s)
   }
 
+  /**
+   * Our awareness goes out as it changes. The listener reads the awareness that changed, never
+   * `this.awareness`: while a rebuild swaps them, encoding the new client id from the old
+   * awareness threw `reading 'clock'` and left the page half-swapped (issue 12).
+   */
   private makeAwareness(doc: Y.Doc, localState: Record<string, unknown>): Awareness {
     const awareness = new Awareness(doc)
-    awareness.on('update', this.onAwarenessChange)
+    const listener = (changes: AwarenessChanges, origin: unknown) =>
+      this.sendAwareness(awareness, changes, origin)
+    this.awarenessListeners.set(awareness, listener)
+    awareness.on('update', listener)
     awareness.setLocalState(localState)
     return awareness
+  }
+
+  private readonly awarenessListeners = new Map<Awareness, (c: AwarenessChanges, o: unknown) => void>()
+
+  private unlistenAwareness(awareness: Awareness) {
+    const listener = this.awarenessListeners.get(awareness)
+    if (listener) awareness.off('update', listener)
+    this.awarenessListeners.delete(awareness)
   }
 
   private send(msg: Uint8Array, onOk?: () => void) {
@@ -111,7 +146,7 @@ export class SocketYjsProvider {
         onOk?.()
       } else {
         for (const fn of this.listeners.refused) fn(ack.error)
-        if (RESET_CODES.has(ack.error.code)) this.startRebuild()
+        if (RESET_CODES.has(ack.error.code)) this.startRebuild(ack.error)
         else this.scheduleRetry(msg)
       }
       this.emitStatus()
@@ -200,21 +235,29 @@ export class SocketYjsProvider {
     applyAwarenessUpdate(this.awareness, new Uint8Array(bytes), this)
   }
 
-  private readonly onAwarenessChange = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+  private sendAwareness(
+    awareness: Awareness,
+    { added, updated, removed }: AwarenessChanges,
     origin: unknown,
-  ) => {
-    if (origin !== 'local' || !this.socket.connected || !this.awarenessLive) return
-    const changed = [...added, ...updated, ...removed]
-    this.socket.emit('yjs:awareness', encodeAwarenessUpdate(this.awareness, changed))
+  ) {
+    if (awareness !== this.awareness || origin !== 'local' || !this.socket.connected || !this.awarenessLive)
+      return
+    // Only our own client id: the server refuses anybody else's (presence is bound to its connection).
+    const changed = [...added, ...updated, ...removed].filter(
+      (id) => id === awareness.clientID && awareness.meta.has(id),
+    )
+    if (changed.length > 0) this.socket.emit('yjs:awareness', encodeAwarenessUpdate(awareness, changed))
   }
 
   /** Asks for the full server state into a fresh doc; the next step 2 completes the swap. */
-  private startRebuild() {
+  private startRebuild(error?: WireError) {
     this.generation++
     this.pending = 0
     this.failed = false
     this.dirty = false
+    if (error && !this.refusal) this.refusal = { error, text: textOf(this.doc) }
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.retryTimer = null
     if (this.rebuilding) return
     this.rebuilding = new Y.Doc()
     const encoder = encoding.createEncoder()
@@ -231,11 +274,13 @@ export class SocketYjsProvider {
     const { cursor: _cursor, ...localState } = oldAwareness.getLocalState() ?? {}
     // Tell the others the old caret is gone while the old editor can still render it.
     removeAwarenessStates(oldAwareness, [oldDoc.clientID], 'local')
-    oldAwareness.off('update', this.onAwarenessChange)
+    this.unlistenAwareness(oldAwareness)
     oldDoc.off('update', this.onDocUpdate)
     this.doc = fresh
     this.doc.on('update', this.onDocUpdate)
     this.awareness = this.makeAwareness(fresh, localState)
+    const refusal = this.refusal
+    this.refusal = null
     this.synced = true
     for (const fn of this.listeners.reset) {
       try {
@@ -246,6 +291,10 @@ export class SocketYjsProvider {
     }
     this.goLive()
     this.emitStatus()
+    if (refusal) {
+      const change = { error: refusal.error, text: droppedText(refusal.text, textOf(fresh)) }
+      for (const fn of this.listeners.dropped) fn(change)
+    }
     // The old editor unmounts on the next render; destroy its doc only after that.
     setTimeout(() => {
       oldAwareness.destroy()
@@ -265,11 +314,48 @@ export class SocketYjsProvider {
     this.socket.off('yjs:sync', this.onSync)
     this.socket.off('yjs:awareness', this.onAwareness)
     if (this.retryTimer) clearTimeout(this.retryTimer)
-    this.awareness.off('update', this.onAwarenessChange)
+    this.unlistenAwareness(this.awareness)
     this.awareness.destroy()
     this.doc.off('update', this.onDocUpdate)
     this.doc.destroy()
     this.rebuilding?.destroy()
     for (const set of Object.values(this.listeners)) set.clear()
   }
+}
+
+type AwarenessChanges = { added: number[]; updated: number[]; removed: number[] }
+
+/** The document's plain text, paragraph by paragraph (enough to find what a refusal dropped). */
+function textOf(doc: Y.Doc): string {
+  const out: string[] = []
+  const walk = (node: Y.XmlElement | Y.XmlFragment | Y.XmlText) => {
+    if (node instanceof Y.XmlText)
+      for (const d of node.toDelta() as Array<{ insert?: unknown }>)
+        out.push(typeof d.insert === 'string' ? d.insert : '')
+    else for (const child of node.toArray()) walk(child as Y.XmlElement | Y.XmlText)
+    if (node instanceof Y.XmlElement) out.push('\n')
+  }
+  try {
+    walk(doc.getXmlFragment('prfaq'))
+  } catch {
+    return ''
+  }
+  return out.join('')
+}
+
+/**
+ * What the page held before a rebuild that the server's text lacks: the middle left once the
+ * common start and end are cut off. Linear in the text (two scans), never a quadratic diff.
+ */
+export function droppedText(before: string, after: string): string {
+  let start = 0
+  const max = Math.min(before.length, after.length)
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++
+  let end = 0
+  while (
+    end < max - start &&
+    before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)
+  )
+    end++
+  return before.slice(start, before.length - end).trim()
 }

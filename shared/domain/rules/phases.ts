@@ -66,6 +66,12 @@ export function advancePhase(
 ): Result<Decision> {
   const from = state.phase
   const to = cmd.to
+  // Two facilitators clicking at once: the second click was meant for a phase that is gone [PH12].
+  if (cmd.from !== undefined && cmd.from !== from)
+    return err(
+      'CONFLICT',
+      `The review moved to ${from} meanwhile (you saw ${cmd.from}); look at the board again before moving on.`,
+    )
   if (to === from) return err('INVALID', `The review is already in ${to}.`)
   if (to === 'closed')
     return err('INVALID', 'A review closes when the facilitator records go or no-go in the decision phase.') // [PH6]

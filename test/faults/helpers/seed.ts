@@ -1,14 +1,28 @@
 /**
- * Seeds and sizes for the fault suite. Every test prints its seed in failure messages; set SEED
- * to replay one. FAULTS_LONG=1 runs the long sizes (R2 1,000 trials, M1 10,000+ cases, …).
+ * Seeds and sizes for the fault suite. Every test prints its seed (and its failure messages name
+ * it); set SEED to replay one. In CI (CI set) the default seed is fixed per test name, so a red
+ * run is the same run again; elsewhere it is random. FAULTS_LONG=1 runs the long sizes (R2 1,000
+ * trials, M1 10,000+ cases, …).
  */
 export const LONG = process.env.FAULTS_LONG === '1'
 
 export function seedFor(name: string): number {
   const fixed = process.env.SEED
-  const seed = fixed !== undefined ? Number(fixed) : Math.floor(Math.random() * 2 ** 31)
-  if (process.env.FAULTS_VERBOSE === '1') console.log(`[faults] ${name}: SEED=${seed}`)
+  const seed =
+    fixed !== undefined && fixed !== ''
+      ? Number(fixed)
+      : process.env.CI
+        ? fixedSeedOf(name)
+        : Math.floor(Math.random() * 2 ** 31)
+  console.log(`[faults] ${name}: SEED=${seed} (replay: SEED=${seed} npx vitest run <file> -t '<name>')`)
   return seed
+}
+
+/** A stable seed from a test's name (FNV-1a): CI replays the same schedule on every run. */
+export function fixedSeedOf(name: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0
+  return h & 0x7fffffff
 }
 
 /** mulberry32: small, fast and good enough to drive schedules; same seed, same run. */

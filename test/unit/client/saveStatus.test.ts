@@ -97,4 +97,47 @@ describe('the saved indicator: "All changes saved" only when every edit is ackno
     type('offline')
     expect(review.label.value).toBe('Not saved — retrying')
   })
+
+  it('an edit in flight when the connection drops: never "All changes saved" while offline, nor from its late ack', () => {
+    type('in flight')
+    expect(review.status.value).toBe('saving')
+    const lateAck = fake.acks.shift()!
+    fake.socket.connected = false
+    fake.socket.receive('disconnect', 'transport close')
+    expect(review.label.value).not.toBe('All changes saved')
+    expect(review.status.value).toBe('unsaved')
+    lateAck({ ok: true }) // an ack of the old connection proves nothing about the new one
+    expect(review.label.value).not.toBe('All changes saved')
+  })
+
+  it('a refused change: "not saved" until the page is rebuilt from the server, then the refused text is offered back', () => {
+    review.handle.value.doc.getXmlFragment('prfaq').insert(0, [paragraph('kept text')])
+    fake.acks.shift()!({ ok: true })
+    review.handle.value.doc.getXmlFragment('prfaq').insert(1, [paragraph('PASTED too much')])
+    fake.acks.shift()!({
+      ok: false,
+      error: { code: 'TOO_LARGE', message: 'This change is too large to save.' },
+    })
+    expect(review.status.value).toBe('refused')
+    expect(review.label.value).toMatch(/^Not saved/)
+    // The server's full state (it holds only "kept text") completes the rebuild.
+    const server = new Y.Doc()
+    server.getXmlFragment('prfaq').insert(0, [paragraph('kept text')])
+    const e = encoding.createEncoder()
+    sync.writeSyncStep2(e, server)
+    fake.socket.receive('yjs:sync', encoding.toUint8Array(e))
+    expect(review.label.value).toBe('All changes saved')
+    expect(review.notSaved.value?.text).toBe('PASTED too much')
+    expect(review.notSaved.value?.error.code).toBe('TOO_LARGE')
+    // The new awareness works (it threw "reading 'clock'" when the rebuild swapped it).
+    expect(() => review.handle.value.awareness.setLocalStateField('cursor', { a: 1 })).not.toThrow()
+    review.dismissNotSaved()
+    expect(review.notSaved.value).toBeNull()
+  })
 })
+
+function paragraph(text: string): Y.XmlElement {
+  const p = new Y.XmlElement('paragraph')
+  p.insert(0, [new Y.XmlText(text)])
+  return p
+}

@@ -34,6 +34,24 @@ describe('phase machine', () => {
     }
   })
 
+  it('[PH12] a step from a phase the facilitator no longer sees is CONFLICT; without `from` it still works', () => {
+    const stale = tryRun(inPhase('revision'), 'facilitator', {
+      type: 'phase.advance',
+      to: 'decision',
+      from: 'triage',
+    })
+    expect(stale.ok ? 'ok' : stale.error.code).toBe('CONFLICT')
+    if (!stale.ok) expect(stale.error.message).toMatch(/moved to revision/)
+    const fresh = tryRun(inPhase('triage'), 'facilitator', {
+      type: 'phase.advance',
+      to: 'decision',
+      from: 'triage',
+    })
+    expect(fresh.ok && fresh.value.state.phase).toBe('decision')
+    const old = tryRun(inPhase('triage'), 'facilitator', { type: 'phase.advance', to: 'decision' })
+    expect(old.ok && old.value.state.phase).toBe('decision')
+  })
+
   it.each(['author', 'reviewer', 'decider', 'observer'] as const)('[PH2] %s cannot move phases', (who) => {
     const res = tryRun(review(), who, { type: 'phase.advance', to: 'reading' })
     expect(res.ok ? 'ok' : res.error.code).toBe('FORBIDDEN')
