@@ -63,6 +63,11 @@ export class Room {
   readonly sockets = new Map<string, AppSocket>()
   /** Connections that are not Socket.IO sockets: y-websocket clients (server/ywebsocket). */
   readonly peers = new Map<string, RoomPeer>()
+  /**
+   * Yjs client ids whose writes were refused during a lock (y-websocket clients cannot be told to
+   * drop a change): their later writes are refused too, so a refused change never sneaks in later.
+   */
+  readonly refusedClients = new Set<number>()
   readonly acks: Map<string, CommandAck>
   /** What each socket was last sent of the projection, and presence. */
   private readonly views: RoomViews = new RoomViews(this)
