@@ -289,10 +289,15 @@ export class YjsSession implements RoomPeer {
       this.dropped++
       return
     }
-    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return
     const me = room.state.participants[this.participantId]
     if (!me || me.removed) return this.refuse(CLOSE.forbidden, 'You are no longer in this review.', 0)
-    if (containsUpdate(room.doc, decoded)) return // nothing new: fine from anyone
+    const empty = decoded.structs.length === 0 && decoded.ds.clients.size === 0
+    if (empty || containsUpdate(room.doc, decoded)) {
+      // Nothing new: fine from anyone. From a writer (its step 2 after a reconnect) it stands for
+      // what it sent before: whatever a failed write left behind is saved now, or it hears 1013.
+      if (this.mayWrite(room).ok) void room.committedSoFar().then((saved) => !saved && this.notSaved())
+      return
+    }
     const allowed = (): Result<true> => this.mayWrite(room)
     const permission = allowed()
     if (!permission.ok) return this.refuseWrite(room, decoded, permission.error)
@@ -310,10 +315,16 @@ export class YjsSession implements RoomPeer {
     void room.applyQueued(update, this, allowed).then(async ({ result, saved }) => {
       if (typeof result === 'object') return this.refuseWrite(room, decoded, result)
       if (result === 'unreadable') this.dropped++
-      if (saved && !(await saved))
-        // Not relayed; kept and saved with the next write. The client comes back and syncs.
-        this.refuse(CLOSE.tryAgainLater, 'UNAVAILABLE: the change was not saved yet; reconnecting.', 1_000)
+      if (saved && !(await saved)) this.notSaved()
     })
+  }
+
+  /**
+   * A write failed: the change is in the room, not relayed, and saved with the next write. The
+   * client is closed with 1013 after a short hold; it comes back, and its step 2 retries the save.
+   */
+  private notSaved(): void {
+    this.refuse(CLOSE.tryAgainLater, 'UNAVAILABLE: the change was not saved yet; reconnecting.', 1_000)
   }
 
   /**
