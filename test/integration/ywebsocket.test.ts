@@ -5,6 +5,7 @@ import type { Store } from '../../server/store/types'
 import type { BoardState } from '../../shared/protocol/board'
 import { SyncClient, until } from './helpers/syncClient'
 import { createReview, join, startServer, type TestServer } from './helpers/testServer'
+import { rawDoor } from './helpers/rawDoor'
 import { wireSocket } from './helpers/wireSocket'
 import { ywsClient, type YwsClient } from './helpers/ywsClient'
 
@@ -181,4 +182,19 @@ describe('the y-websocket door (WebsocketProvider 3.1.0, Node)', () => {
     for (const p of await store.loadDocument(review.reviewId)) Y.applyUpdate(stored, p)
     expect(stored.getText('t').toString()).toBe('before restart. while it was down.')
   })
+
+  it('[Y1] a quiet connection gets data at least every 15 s (the client closes after 30 s of silence)', async () => {
+    const s = await server()
+    const review = await createReview(s.url)
+    const door = rawDoor(s.url, `${review.reviewId}?token=${review.token}`)
+    await door.opened
+    const start = performance.now()
+    await until(
+      () => door.frames.some((f) => f.length === 3 && f[0] === 1 && f[1] === 1 && f[2] === 0),
+      16_000,
+    )
+    expect(performance.now() - start).toBeLessThan(13_000)
+    expect(door.ws.readyState).toBe(door.ws.OPEN)
+    door.ws.close()
+  }, 20_000)
 })
