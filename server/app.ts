@@ -20,6 +20,7 @@ import { setupSockets } from './socket/connection'
 import { guardSockets, ratesOf } from './socket/rateLimit'
 import type { AppServer } from './socket/types'
 import type { Store } from './store/types'
+import { mountYjsDoor, type YjsDoor } from './ywebsocket/door'
 
 export interface AppDeps {
   store: Store
@@ -35,6 +36,8 @@ export interface App {
   httpServer: http.Server
   io: AppServer
   rooms: RoomRegistry
+  /** The y-websocket door (`/yjs/<reviewId>`). */
+  yjs: YjsDoor
   /** The public base URL (PUBLIC_URL, or http://HOST:PORT once listening). */
   publicUrl: () => string
   /** Starts listening; resolves with the bound address (port 0 picks a free one). */
@@ -62,6 +65,8 @@ export function createApp({ store, config, clock = Date.now, ids = newId, logger
     parser: msgpackParser,
     maxHttpBufferSize: config.limits.frameBytes,
     serveClient: false,
+    // engine.io would end upgrades on other paths (the y-websocket door) after 1 s otherwise.
+    destroyUpgrade: false,
   })
   const box =
     secrets ?? (config.secretKey ? secretBox(keyFromSecret(config.secretKey)) : ephemeralSecretBox())
@@ -72,6 +77,7 @@ export function createApp({ store, config, clock = Date.now, ids = newId, logger
   const guesses = new GuessLimiter(rates.guessBurst, rates.guessesPerMin, clock)
   guardSockets(io, { store, logger: log, guesses, rates, clock })
   setupSockets(io, deps, rooms)
+  const yjs = mountYjsDoor(httpServer, { ...deps, rooms, rates, guesses })
 
   app.use(securityHeaders(publicUrl))
   app.use('/api', limitGuesses(guesses, log, Math.ceil(60 / rates.guessesPerMin)))
@@ -88,6 +94,7 @@ export function createApp({ store, config, clock = Date.now, ids = newId, logger
     httpServer,
     io,
     rooms,
+    yjs,
     publicUrl,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -103,6 +110,7 @@ export function createApp({ store, config, clock = Date.now, ids = newId, logger
         // Closing the transports (not a Socket.IO "server disconnect") lets clients reconnect on
         // their own once the server is back: a restart must not leave every browser offline (R5).
         for (const socket of io.of('/').sockets.values()) socket.conn.close()
+        yjs.close()
         await rooms.closeAll()
         await io.close().catch(() => undefined)
         httpServer.closeAllConnections()

@@ -136,14 +136,14 @@ const NOT_SAVED = fail('UNAVAILABLE', 'The change was not saved; it is kept and 
 const committedSoFar = async (room: Room): Promise<Ack> =>
   (await room.committedSoFar()) ? { ok: true } : NOT_SAVED
 
-type Decoded = ReturnType<typeof Y.decodeUpdate>
+export type Decoded = ReturnType<typeof Y.decodeUpdate>
 
 /**
  * Whether the document already holds everything a decoded update carries: every struct's clock
  * range is in the state vector and every deleted range is deleted here too. Cost follows the
  * update, not the document (`Y.snapshot` builds the delete set of the whole document).
  */
-function containsUpdate(doc: Y.Doc, decoded: Decoded): boolean {
+export function containsUpdate(doc: Y.Doc, decoded: Decoded): boolean {
   for (const s of decoded.structs) {
     if (s instanceof Y.Skip) continue
     if (s.id.clock + s.length > Y.getState(doc.store, s.id.client)) return false

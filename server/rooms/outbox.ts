@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
-import type { AppSocket } from '../socket/types'
 import type { RoomDeps } from './deps'
+import { isPeer, type RoomMember, type RoomPeer } from './peer'
 
 /** A y-protocols sync message (0 step 1, 1 step 2, 2 update) around one payload. */
 export function syncMessageOf(type: number, payload: Uint8Array): Uint8Array {
@@ -41,7 +41,7 @@ const MERGE_SLICE = 200
  */
 export class Outbox {
   private changes: Uint8Array[] = []
-  private senders = new Set<AppSocket | null>()
+  private senders = new Set<RoomMember | null>()
   private scheduled = false
   /** Messages sent and changes merged into them (counters for tests and logs). */
   sent = 0
@@ -50,9 +50,11 @@ export class Outbox {
   constructor(
     private readonly deps: RoomDeps,
     private readonly key: string,
+    /** The room's connections that are not Socket.IO sockets (y-websocket clients). */
+    private readonly peers: ReadonlyMap<string, RoomPeer> = new Map(),
   ) {}
 
-  push(change: Uint8Array, sender: AppSocket | null): void {
+  push(change: Uint8Array, sender: RoomMember | null): void {
     this.changes.push(change)
     this.senders.add(sender)
     if (this.scheduled) return
@@ -70,8 +72,7 @@ export class Outbox {
     this.sent++
     if (changes.length === 1) {
       const [sender] = senders
-      const target = sender ? sender.to(this.key) : this.deps.nsp.to(this.key)
-      target.emit('yjs:sync', updateMessage(changes[0]!))
+      this.send(updateMessage(changes[0]!), sender ?? null)
       return
     }
     this.merged += changes.length
@@ -84,8 +85,14 @@ export class Outbox {
       merged = Y.mergeUpdates(parts)
     }
     const [only] = senders
-    const target = senders.size === 1 && only ? only.to(this.key) : this.deps.nsp.to(this.key)
-    target.emit('yjs:sync', updateMessage(merged))
+    this.send(updateMessage(merged), senders.size === 1 ? (only ?? null) : null)
+  }
+
+  /** To every socket and peer of the room but the sender. */
+  private send(message: Uint8Array, sender: RoomMember | null): void {
+    const target = sender && !isPeer(sender) ? sender.to(this.key) : this.deps.nsp.to(this.key)
+    target.emit('yjs:sync', message)
+    for (const peer of this.peers.values()) if (peer !== sender) peer.sendSync(message)
   }
 
   clear(): void {

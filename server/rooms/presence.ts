@@ -4,7 +4,7 @@ import {
   removeAwarenessStates,
   type Awareness,
 } from 'y-protocols/awareness'
-import type { AppSocket } from '../socket/types'
+import { isPeer, type RoomMember } from './peer'
 import type { Room } from './room'
 
 /** Rooms with more sockets than this relay awareness in batches. */
@@ -22,7 +22,7 @@ export class Presence {
     change: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    const socket = origin as AppSocket | undefined
+    const socket = origin as RoomMember | undefined
     if (!socket || typeof socket !== 'object' || !('id' in socket)) return
     let ids = this.idsBySocket.get(socket.id)
     if (!ids) this.idsBySocket.set(socket.id, (ids = new Set()))
@@ -50,7 +50,7 @@ export class Presence {
    * second: their changes are gathered for `AWARENESS_WINDOW_MS` and sent as one update (one
    * encoding, one message per recipient) — carets may lag a little, edits never do.
    */
-  receive(socket: AppSocket, bytes: Uint8Array): void {
+  receive(socket: RoomMember, bytes: Uint8Array): void {
     const large = this.room.sockets.size > AWARENESS_BATCH_ABOVE
     this.collecting = large
     try {
@@ -61,7 +61,7 @@ export class Presence {
       this.collecting = false
     }
     if (!large) {
-      socket.to(this.room.key).emit('yjs:awareness', bytes)
+      this.relay(bytes, socket)
       return
     }
     this.batchTimer ??= setTimeout(() => this.flushBatch(), AWARENESS_WINDOW_MS)
@@ -72,15 +72,25 @@ export class Presence {
     const ids = [...this.batch]
     this.batch.clear()
     if (ids.length === 0 || this.room.destroyed) return
-    this.room.deps.nsp.to(this.room.key).emit('yjs:awareness', encodeAwarenessUpdate(this.awareness, ids))
+    this.relay(encodeAwarenessUpdate(this.awareness, ids), null)
   }
 
-  sendAll(socket: AppSocket): void {
+  /** To every socket and peer of the room but `sender`. */
+  private relay(bytes: Uint8Array, sender: RoomMember | null): void {
+    const target = sender && !isPeer(sender) ? sender.to(this.room.key) : this.room.deps.nsp.to(this.room.key)
+    target.emit('yjs:awareness', bytes)
+    for (const peer of this.room.peers.values()) if (peer !== sender) peer.sendAwareness(bytes)
+  }
+
+  sendAll(socket: RoomMember): void {
     const clients = [...this.awareness.getStates().keys()]
-    if (clients.length > 0) socket.emit('yjs:awareness', encodeAwarenessUpdate(this.awareness, clients))
+    if (clients.length === 0) return
+    const bytes = encodeAwarenessUpdate(this.awareness, clients)
+    if (isPeer(socket)) socket.sendAwareness(bytes)
+    else socket.emit('yjs:awareness', bytes)
   }
 
-  leave(socket: AppSocket): void {
+  leave(socket: RoomMember): void {
     const ids = this.idsBySocket.get(socket.id)
     this.idsBySocket.delete(socket.id)
     if (!ids || ids.size === 0) return
@@ -88,7 +98,7 @@ export class Presence {
     if (gone.length === 0) return
     removeAwarenessStates(this.awareness, gone, 'disconnect')
     // Encoded after removal: each id goes out with a null state, which peers read as "gone".
-    this.room.deps.nsp.to(this.room.key).emit('yjs:awareness', encodeAwarenessUpdate(this.awareness, gone))
+    this.relay(encodeAwarenessUpdate(this.awareness, gone), null)
   }
 
   destroy(): void {

@@ -8,6 +8,7 @@ import type { WireError } from '../../shared/protocol/errors'
 import type { AppSocket } from '../socket/types'
 import type { RoomDeps } from './deps'
 import { Outbox, syncMessageOf } from './outbox'
+import { isPeer, type RoomMember, type RoomPeer } from './peer'
 import { Presence } from './presence'
 import { RoomViews } from './views'
 
@@ -24,7 +25,7 @@ export const SERVER_ORIGIN = Symbol('server')
 /** A client update waiting for the end of the turn (`Room.applyQueued`). */
 interface QueuedUpdate {
   update: Uint8Array
-  sender: AppSocket
+  sender: RoomMember
   allowed: () => Result<true>
   resolve: (outcome: QueuedOutcome) => void
 }
@@ -60,6 +61,13 @@ export class Room {
   readonly key: string
   readonly awareness: Awareness
   readonly sockets = new Map<string, AppSocket>()
+  /** Connections that are not Socket.IO sockets: y-websocket clients (server/ywebsocket). */
+  readonly peers = new Map<string, RoomPeer>()
+  /**
+   * Yjs client ids whose writes were refused during a lock (y-websocket clients cannot be told to
+   * drop a change): their later writes are refused too, so a refused change never sneaks in later.
+   */
+  readonly refusedClients = new Set<number>()
   readonly acks: Map<string, CommandAck>
   /** What each socket was last sent of the projection, and presence. */
   private readonly views: RoomViews = new RoomViews(this)
@@ -78,6 +86,8 @@ export class Room {
   private fullCache: Uint8Array | null = null
   /** Changes whose write failed: saved again with the next write, so nothing applied is lost. */
   private unsaved: Uint8Array[] = []
+  /** Peers' changes applied but not yet saved: relayed to the room once a write commits them. */
+  private unrelayed: Uint8Array[] = []
   readonly presence: Presence
   /** Document changes on their way to the room, coalesced per turn when the room is busy. */
   readonly outbox: Outbox
@@ -94,7 +104,7 @@ export class Room {
     this.awareness = new Awareness(doc)
     this.awareness.setLocalState(null) // the server is not a peer with a caret
     this.presence = new Presence(this, this.awareness)
-    this.outbox = new Outbox(deps, this.key)
+    this.outbox = new Outbox(deps, this.key, this.peers)
     doc.on('update', this.onUpdate)
   }
 
@@ -133,7 +143,7 @@ export class Room {
    * and the batch is saved as one change. `allowed` is asked again just before applying, so a
    * lock committed earlier in the turn still refuses (S2). At light load a batch is one update.
    */
-  applyQueued(update: Uint8Array, sender: AppSocket, allowed: () => Result<true>): Promise<QueuedOutcome> {
+  applyQueued(update: Uint8Array, sender: RoomMember, allowed: () => Result<true>): Promise<QueuedOutcome> {
     return new Promise((resolve) => {
       this.applyQueue.push({ update, sender, allowed, resolve })
       if (this.applyQueue.length === 1) setImmediate(() => this.applyBatch())
@@ -187,10 +197,15 @@ export class Room {
       if (results.includes('unreadable'))
         pending.push(Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.doc)))
     }
-    for (const change of changes) this.outbox.push(change, origin)
-    this.outbox.flush()
     const toSave = [...changes, ...pending]
-    const saved = toSave.length > 0 ? this.saveUpdates(toSave) : null
+    // A peer's change (y-websocket) goes out only once saved: it has no ack that could tell its
+    // sender, or anyone, that it was lost (DESIGN: saved before relayed). Socket.IO's as before.
+    const afterSave = batch.some((q) => isPeer(q.sender))
+    if (!afterSave) {
+      for (const change of changes) this.outbox.push(change, origin)
+      this.outbox.flush()
+    }
+    const saved = toSave.length > 0 ? this.saveUpdates(toSave, afterSave ? changes : []) : null
     batch.forEach((q, i) => q.resolve({ result: results[i] ?? 'unreadable', saved }))
   }
 
@@ -209,11 +224,16 @@ export class Room {
     return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
   }
 
-  /** Saves document changes (and any earlier unsaved ones); true once committed. */
-  async saveUpdates(updates: Uint8Array[]): Promise<boolean> {
+  /**
+   * Saves document changes (and any earlier unsaved ones); true once committed. `relay` (changes
+   * among `updates`) and any held back by an earlier failed write go to the room once committed.
+   */
+  async saveUpdates(updates: Uint8Array[], relay: Uint8Array[] = []): Promise<boolean> {
     for (const u of updates) this.uncommitted.add(u)
     const batch = this.unsaved.length > 0 ? [...this.unsaved, ...updates] : updates
     this.unsaved = []
+    const toRelay = this.unrelayed.length > 0 ? [...this.unrelayed, ...relay] : relay
+    this.unrelayed = []
     try {
       await this.track(this.deps.store.write(this.id, { updates: batch }))
       for (const u of batch) this.uncommitted.delete(u)
@@ -221,9 +241,11 @@ export class Room {
         for (const u of batch) w.need.delete(u)
         if (w.need.size === 0) this.settleWaiter(w, true)
       }
+      if (!this.destroyed) for (const change of toRelay) this.outbox.push(change, null)
       return true
     } catch (e) {
       this.unsaved.push(...batch)
+      this.unrelayed.push(...toRelay)
       for (const w of this.commitWaiters) if (batch.some((u) => w.need.has(u))) this.settleWaiter(w, false)
       this.deps.logger.error({ err: e, review: this.id }, 'saving document changes failed')
       return false
@@ -295,7 +317,12 @@ export class Room {
   }
 
   idle(): boolean {
-    return this.sockets.size === 0 && this.pendingConnects === 0 && this.writes.size === 0
+    return this.connections() === 0 && this.pendingConnects === 0 && this.writes.size === 0
+  }
+
+  /** Open connections of every kind: Socket.IO sockets and peers. */
+  connections(): number {
+    return this.sockets.size + this.peers.size
   }
 
   sendState(socket: AppSocket): void {
@@ -313,6 +340,7 @@ export class Room {
       this.state = evolve(this.state, event)
       this.publish(event.type, event.at)
     }
+    if (events.length > 0) for (const peer of [...this.peers.values()]) peer.stateChanged()
   }
 
   attach(socket: AppSocket): void {
@@ -331,6 +359,21 @@ export class Room {
     const pid = socket.data.participantId
     this.countOnline(pid, -1)
     if (!this.isOnline(pid)) this.views.presenceChanged(pid)
+  }
+
+  /** A peer joins: counted online (presence shows its participant) and sent changes from now on. */
+  attachPeer(peer: RoomPeer): void {
+    const wasOnline = this.isOnline(peer.participantId)
+    this.peers.set(peer.id, peer)
+    this.countOnline(peer.participantId, +1)
+    if (!wasOnline) this.views.presenceChanged(peer.participantId)
+  }
+
+  detachPeer(peer: RoomPeer): void {
+    if (this.peers.get(peer.id) !== peer) return
+    this.peers.delete(peer.id)
+    this.countOnline(peer.participantId, -1)
+    if (!this.isOnline(peer.participantId)) this.views.presenceChanged(peer.participantId)
   }
 
   /** Open sockets per participant: "online" without walking every socket on each join (P3). */
@@ -354,5 +397,6 @@ export class Room {
     this.doc.destroy()
     this.views.clear()
     this.sockets.clear()
+    this.peers.clear()
   }
 }

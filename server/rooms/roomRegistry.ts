@@ -62,10 +62,10 @@ export class RoomRegistry {
 
   private async unloadIfIdle(room: Room): Promise<void> {
     this.timers.delete(room.id)
-    if (room.destroyed || room.sockets.size > 0 || room.pendingConnects > 0) return
+    if (room.destroyed || room.connections() > 0 || room.pendingConnects > 0) return
     await room.flush()
     // Someone may have arrived while the writes settled.
-    if (room.destroyed || room.sockets.size > 0 || room.pendingConnects > 0) return
+    if (room.destroyed || room.connections() > 0 || room.pendingConnects > 0) return
     if (!room.idle()) return this.scheduleUnload(room)
     this.loaded.delete(room.id)
     room.destroy()

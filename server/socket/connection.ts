@@ -100,7 +100,7 @@ function attach(room: Room, socket: AppSocket, rooms: RoomRegistry): void {
   socket.on('disconnect', () => {
     room.presence.leave(socket)
     room.detach(socket)
-    if (room.sockets.size === 0) rooms.scheduleUnload(room)
+    if (room.connections() === 0) rooms.scheduleUnload(room)
   })
 
   room.attach(socket)
