@@ -37,10 +37,21 @@ export class CpuMeter {
   private cpu = process.cpuUsage()
   private wall = performance.now()
   fraction(): number {
+    return this.seconds() / ((performance.now() - this.wall) / 1000)
+  }
+  /** CPU seconds the generator used since the meter started. */
+  seconds(): number {
     const d = process.cpuUsage(this.cpu)
-    return (d.user + d.system) / 1000 / (performance.now() - this.wall)
+    return (d.user + d.system) / 1e6
   }
 }
+
+/**
+ * P14: CPU microseconds per delivered update — a process's CPU over the measured window divided
+ * by the deliveries of the edits scheduled in it (every recipient of every edit counts once).
+ */
+export const microsPer = (cpuSeconds: number, deliveries: number): number =>
+  deliveries > 0 ? (cpuSeconds * 1e6) / deliveries : Number.NaN
 
 export function hasTaskset(): boolean {
   return existsSync('/usr/bin/taskset') || existsSync('/bin/taskset')
