@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import { broadcastBinary } from '../socket/frameBroadcast'
 import type { AppSocket } from '../socket/types'
 import type { RoomDeps } from './deps'
 
@@ -70,8 +71,7 @@ export class Outbox {
     this.sent++
     if (changes.length === 1) {
       const [sender] = senders
-      const target = sender ? sender.to(this.key) : this.deps.nsp.to(this.key)
-      target.emit('yjs:sync', updateMessage(changes[0]!))
+      broadcastBinary(this.deps.nsp, this.key, sender ?? null, 'yjs:sync', updateMessage(changes[0]!))
       return
     }
     this.merged += changes.length
@@ -84,8 +84,13 @@ export class Outbox {
       merged = Y.mergeUpdates(parts)
     }
     const [only] = senders
-    const target = senders.size === 1 && only ? only.to(this.key) : this.deps.nsp.to(this.key)
-    target.emit('yjs:sync', updateMessage(merged))
+    broadcastBinary(
+      this.deps.nsp,
+      this.key,
+      senders.size === 1 ? (only ?? null) : null,
+      'yjs:sync',
+      updateMessage(merged),
+    )
   }
 
   clear(): void {
