@@ -49,11 +49,13 @@ export async function fanoutRun(
     await sleep(o.warmMs)
     const cpu = new CpuMeter()
     const srv0 = cpuSeconds(server.pid)
+    const main0 = cpuSeconds(server.pid, true)
     const w0 = performance.now()
     await loop
     const genCpu = cpu.fraction()
     const genSeconds = cpu.seconds()
     const srvSeconds = cpuSeconds(server.pid) - srv0
+    const mainSeconds = cpuSeconds(server.pid, true) - main0
     const srvCpu = srvSeconds / ((performance.now() - w0) / 1000)
     await sleep(o.windowMs < 5000 ? 500 : 1000) // drain
     const conv = await checkConvergence(room.owner, full)
@@ -75,6 +77,8 @@ export async function fanoutRun(
         gen_cpu: round(genCpu, 3),
         server_cpu: round(srvCpu, 3),
         server_us_per_delivery: round(microsPer(srvSeconds, v.n), 2),
+        // The main thread alone: the relay, without the SQLite worker's commits (ours) — P14's split.
+        server_main_us_per_delivery: round(microsPer(mainSeconds, v.n), 2),
         gen_us_per_delivery: round(microsPer(genSeconds, v.n), 2),
       },
       invalid: cpuCheck(genCpu),
