@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import * as syncProtocol from 'y-protocols/sync'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
-import { connect, type Address, type Wire } from './wire'
+import { connect, connectObserver, type Address, type Wire } from './wire'
 import { rng, word, type EditLog } from './editlog'
 import type { Recorder } from './stats'
 
@@ -201,7 +201,7 @@ export class Observer {
   }
 
   static async open(addr: Address, meters: Meters | null): Promise<Observer> {
-    return new Observer(await connect(addr), meters)
+    return new Observer(await connectObserver(addr), meters)
   }
 
   private receive(msg: Uint8Array): void {

@@ -24,9 +24,9 @@ const clockTicks = (() => {
   }
 })()
 
-/** CPU seconds (user + system) the process has used so far. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+/** CPU seconds (user + system) the process has used so far; `main` counts its main thread only. */
+export function cpuSeconds(pid: number, main = false): number {
+  const stat = readFileSync(main ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8')
   // Fields after the command name (which may contain spaces) start after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) / clockTicks
@@ -37,10 +37,21 @@ export class CpuMeter {
   private cpu = process.cpuUsage()
   private wall = performance.now()
   fraction(): number {
+    return this.seconds() / ((performance.now() - this.wall) / 1000)
+  }
+  /** CPU seconds the generator used since the meter started. */
+  seconds(): number {
     const d = process.cpuUsage(this.cpu)
-    return (d.user + d.system) / 1000 / (performance.now() - this.wall)
+    return (d.user + d.system) / 1e6
   }
 }
+
+/**
+ * P14: CPU microseconds per delivered update — a process's CPU over the measured window divided
+ * by the deliveries of the edits scheduled in it (every recipient of every edit counts once).
+ */
+export const microsPer = (cpuSeconds: number, deliveries: number): number =>
+  deliveries > 0 ? (cpuSeconds * 1e6) / deliveries : Number.NaN
 
 export function hasTaskset(): boolean {
   return existsSync('/usr/bin/taskset') || existsSync('/bin/taskset')

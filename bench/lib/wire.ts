@@ -2,6 +2,7 @@ import WebSocket from 'ws'
 import { io, type Socket } from 'socket.io-client'
 import * as parser from '../../shared/protocol/msgpackParser'
 import type { Kind } from './servers'
+import { connectLight } from './lightWire'
 
 /**
  * One connection to a room, the same shape for both servers, so the Yjs client logic above it is
@@ -32,7 +33,10 @@ export interface Address {
 const noop = () => {}
 
 /** Buffers sync messages until a handler is set: the first can arrive before `connect` resolves. */
-function inbox(): { push: (msg: Uint8Array) => void; listen: (fn: (msg: Uint8Array) => void) => void } {
+export function inbox(): {
+  push: (msg: Uint8Array) => void
+  listen: (fn: (msg: Uint8Array) => void) => void
+} {
   let queue: Uint8Array[] | null = []
   let handler: ((msg: Uint8Array) => void) | null = null
   return {
@@ -48,6 +52,16 @@ function inbox(): { push: (msg: Uint8Array) => void; listen: (fn: (msg: Uint8Arr
 
 export function connect(addr: Address, timeoutMs = 30_000): Promise<Wire> {
   return addr.kind === 'ours' ? connectSocketIo(addr, timeoutMs) : connectWs(addr, timeoutMs)
+}
+
+/**
+ * An observer's connection: to ours the light reader over raw `ws` (bench/lib/lightWire.ts), so
+ * an observer costs the generator about what the reference's does (P15); `BENCH_OBSERVER=full`
+ * uses `socket.io-client` instead. Full clients (writers) always use `connect`.
+ */
+export function connectObserver(addr: Address, timeoutMs = 30_000): Promise<Wire> {
+  if (addr.kind !== 'ours' || process.env.BENCH_OBSERVER === 'full') return connect(addr, timeoutMs)
+  return connectLight(addr, timeoutMs, inbox())
 }
 
 function connectWs(addr: Address, timeoutMs: number): Promise<Wire> {

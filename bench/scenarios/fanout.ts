@@ -3,7 +3,7 @@ import { createRoom, pool } from '../lib/access'
 import { EditLog } from '../lib/editlog'
 import { fixture } from '../lib/fixtures'
 import { checkConvergence, closeAll, openFull, openLoop, openObservers, seed } from '../lib/harness'
-import { CpuMeter, cpuSeconds } from '../lib/proc'
+import { CpuMeter, cpuSeconds, microsPer } from '../lib/proc'
 import { Recorder, round, sleep } from '../lib/stats'
 import { cpuCheck, type Ctx, type Outcome, type Scenario } from '../lib/scenario'
 
@@ -49,10 +49,14 @@ export async function fanoutRun(
     await sleep(o.warmMs)
     const cpu = new CpuMeter()
     const srv0 = cpuSeconds(server.pid)
+    const main0 = cpuSeconds(server.pid, true)
     const w0 = performance.now()
     await loop
     const genCpu = cpu.fraction()
-    const srvCpu = (cpuSeconds(server.pid) - srv0) / ((performance.now() - w0) / 1000)
+    const genSeconds = cpu.seconds()
+    const srvSeconds = cpuSeconds(server.pid) - srv0
+    const mainSeconds = cpuSeconds(server.pid, true) - main0
+    const srvCpu = srvSeconds / ((performance.now() - w0) / 1000)
     await sleep(o.windowMs < 5000 ? 500 : 1000) // drain
     const conv = await checkConvergence(room.owner, full)
     const edits = writers * rate * (o.windowMs / 1000)
@@ -72,6 +76,10 @@ export async function fanoutRun(
         deliveries_per_s: round(v.n / (o.windowMs / 1000), 0),
         gen_cpu: round(genCpu, 3),
         server_cpu: round(srvCpu, 3),
+        server_us_per_delivery: round(microsPer(srvSeconds, v.n), 2),
+        // The main thread alone: the relay, without the SQLite worker's commits (ours) — P14's split.
+        server_main_us_per_delivery: round(microsPer(mainSeconds, v.n), 2),
+        gen_us_per_delivery: round(microsPer(genSeconds, v.n), 2),
       },
       invalid: cpuCheck(genCpu),
       convergence: [conv],
@@ -164,5 +172,32 @@ export const fanout: Scenario = {
     },
     { label: 'server CPU during P3, N = 100 (cores)', key: 'server_cpu_n100', unit: '', target: '—' },
     { label: 'server CPU during P3, N = 500 (cores)', key: 'server_cpu_n500', unit: '', target: '—' },
+    {
+      label: 'P14 server CPU per delivered update, N = 100',
+      key: 'server_us_per_delivery_n100',
+      unit: 'µs',
+      target: 'ratio ≤ 1.0',
+      met: (_v, r) => r <= 1,
+    },
+    {
+      label: 'P14 server CPU per delivered update, N = 500',
+      key: 'server_us_per_delivery_n500',
+      unit: 'µs',
+      target: 'ratio ≤ 1.0',
+      met: (_v, r) => r <= 1,
+    },
+    {
+      label: 'P15 generator CPU during P3, N = 500 (of its core)',
+      key: 'gen_cpu_n500',
+      unit: '',
+      target: '≤ 0.85',
+      met: (v) => v <= 0.85,
+    },
+    {
+      label: 'generator CPU per delivered update, N = 500',
+      key: 'gen_us_per_delivery_n500',
+      unit: 'µs',
+      target: '—',
+    },
   ],
 }

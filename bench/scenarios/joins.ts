@@ -4,7 +4,7 @@ import { EditLog } from '../lib/editlog'
 import { fixture } from '../lib/fixtures'
 import { Observer, withTimeout } from '../lib/clients'
 import { checkConvergence, closeAll, openFull, openLoop, openObservers, seed } from '../lib/harness'
-import { connect } from '../lib/wire'
+import { connectObserver } from '../lib/wire'
 import { CpuMeter } from '../lib/proc'
 import { Recorder, round, sleep, summarize } from '../lib/stats'
 import { cpuCheck, type Scenario } from '../lib/scenario'
@@ -30,7 +30,7 @@ export const firstSync: Scenario = {
       let bytes = 0
       for (const addr of addrs) {
         const t0 = performance.now()
-        const o = new Observer(await connect(addr), null)
+        const o = new Observer(await connectObserver(addr), null)
         samples.push((await withTimeout(o.synced, 10_000, 'joiner sync')) - t0)
         bytes = o.syncBytes
         o.close()
@@ -86,7 +86,7 @@ export const joinStorm: Scenario = {
       await withTimeout(
         Promise.all(
           addrs.map(async (a) => {
-            const o = new Observer(await connect(a, limit), null)
+            const o = new Observer(await connectObserver(a, limit), null)
             joiners.push(o)
             arrivals.push((await o.synced) - start)
             o.close()

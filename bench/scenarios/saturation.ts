@@ -3,7 +3,7 @@ import { createRoom, pool } from '../lib/access'
 import { EditLog } from '../lib/editlog'
 import { fixture } from '../lib/fixtures'
 import { checkConvergence, closeAll, openFull, openLoop, openObservers, seed } from '../lib/harness'
-import { CpuMeter, cpuSeconds } from '../lib/proc'
+import { CpuMeter, cpuSeconds, microsPer } from '../lib/proc'
 import { Recorder, round, sleep } from '../lib/stats'
 import { GEN_CPU_LIMIT, type Scenario } from '../lib/scenario'
 
@@ -65,7 +65,9 @@ export const saturation: Scenario = {
         const w0 = performance.now()
         await loop
         const genCpu = cpu.fraction()
-        const srvCpu = (cpuSeconds(server.pid) - s0) / ((performance.now() - w0) / 1000)
+        const genSeconds = cpu.seconds()
+        const srvSeconds = cpuSeconds(server.pid) - s0
+        const srvCpu = srvSeconds / ((performance.now() - w0) / 1000)
         await sleep(1500)
         const v = meters.visible.summary()
         const expected = active * rate * (windowMs / 1000) * (n - 1)
@@ -74,9 +76,12 @@ export const saturation: Scenario = {
         metrics[`p99_${active}x${rate}`] = round(v.p99)
         metrics[`gen_cpu_${active}x${rate}`] = round(genCpu, 3)
         metrics[`server_cpu_${active}x${rate}`] = round(srvCpu, 3)
+        metrics[`server_us_per_delivery_${active}x${rate}`] = round(microsPer(srvSeconds, v.n), 2)
+        metrics[`gen_us_per_delivery_${active}x${rate}`] = round(microsPer(genSeconds, v.n), 2)
         ctx.log(
           `  ${kind} ${active} writers × ${rate}/s: ${Math.round(dps)} deliveries/s, p99 ${round(v.p99)} ms, ` +
-            `delivered ${round(v.n / expected, 3)}, generator ${Math.round(genCpu * 100)} %, server ${Math.round(srvCpu * 100)} %`,
+            `delivered ${round(v.n / expected, 3)}, generator ${Math.round(genCpu * 100)} %, server ${Math.round(srvCpu * 100)} % ` +
+            `(${round(microsPer(srvSeconds, v.n), 2)} µs per delivery)`,
         )
         if (genCpu > GEN_CPU_LIMIT) {
           generatorBound = true
@@ -106,6 +111,13 @@ export const saturation: Scenario = {
       unit: '/s',
       target: '≥ 50,000/s',
       met: (v) => v >= 50_000,
+    },
+    {
+      label: 'P14 server CPU per delivered update, P5 at 10 writers × 25/s',
+      key: 'server_us_per_delivery_10x25',
+      unit: 'µs',
+      target: 'ratio ≤ 1.0',
+      met: (_v, r) => r <= 1,
     },
   ],
 }

@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import { broadcastBinary } from '../socket/frameBroadcast'
 import type { RoomDeps } from './deps'
 import { isPeer, type RoomMember, type RoomPeer } from './peer'
 
@@ -88,10 +89,9 @@ export class Outbox {
     this.send(updateMessage(merged), senders.size === 1 ? (only ?? null) : null)
   }
 
-  /** To every socket and peer of the room but the sender. */
+  /** To every socket (one pre-built frame, P14) and peer of the room but the sender. */
   private send(message: Uint8Array, sender: RoomMember | null): void {
-    const target = sender && !isPeer(sender) ? sender.to(this.key) : this.deps.nsp.to(this.key)
-    target.emit('yjs:sync', message)
+    broadcastBinary(this.deps.nsp, this.key, sender && !isPeer(sender) ? sender : null, 'yjs:sync', message)
     for (const peer of this.peers.values()) if (peer !== sender) peer.sendSync(message)
   }
 
