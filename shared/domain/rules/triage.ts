@@ -1,6 +1,7 @@
 import type { CommandOf } from '../../protocol/commands'
 import { err, ok, type Result } from '../result'
 import type { Participant, ReviewState, Triage } from '../types'
+import { isRevisionItem } from '../revision'
 import type { DecideContext, Decision } from './context'
 import { duplicatesOf, visibleCard } from './cards'
 
@@ -58,6 +59,8 @@ export function checkRevision(
   if (!found.ok) return found
   if (found.value.triage?.disposition !== 'accepted')
     return err('INVALID', 'Only accepted cards are revision items; accept the card first.')
+  if (!isRevisionItem(found.value))
+    return err('INVALID', 'Accepted praise asks for no change, so it is no revision item.') // [RV3]
   if ((found.value.done ?? false) === cmd.done) return ok({ events: [] })
   return ok({ events: [{ type: 'revision.checked', cardId: found.value.id, done: cmd.done }] })
 }
