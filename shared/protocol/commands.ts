@@ -94,6 +94,8 @@ const commandSchema = z.discriminatedUnion('type', [
     reason: text(LIMITS.reason).optional(),
     duplicateOf: id.optional(),
     answer: text(LIMITS.answer).optional(),
+    /** With `answered`: the FAQ the answer goes into; guessed from the question when absent [TR9]. */
+    faq: z.enum(['external', 'internal']).optional(),
   }),
   z.object({ ...base, type: z.literal('revision.check'), cardId: id, done: z.boolean() }),
   z.object({

@@ -98,12 +98,16 @@ function passageRange(state: EditorState, anchor: Anchor): { from: number; to: n
   }
   const from = abs(anchor.start)
   const to = abs(anchor.end)
-  if (from !== null && to !== null && to > from) return { from, to }
+  const byPositions = from !== null && to !== null && to > from ? { from, to } : null
+  // A passage typed over keeps its relative positions but they close up around what survived
+  // (often one character): trust them only while they still span a fair part of the quote.
+  if (byPositions && byPositions.to - byPositions.from >= Math.min(anchor.quote.length, 12) / 2)
+    return byPositions
   const found = resolveAnchor(ys.doc, anchor)
-  if (found.from === undefined || found.to === undefined) return null
+  if (found.from === undefined || found.to === undefined) return byPositions
   const a = pmPosAt(state.doc, found.from)
   const b = pmPosAt(state.doc, found.to)
-  return a !== null && b !== null && b > a ? { from: a, to: b } : null
+  return a !== null && b !== null && b > a ? { from: a, to: b } : byPositions
 }
 
 /**

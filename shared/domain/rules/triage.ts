@@ -29,6 +29,7 @@ export function triageCard(
       if (card.triage?.disposition === 'answered')
         return err('CONFLICT', 'This card is already answered in the FAQ; edit the answer in the document.') // [TR6]
       triage.answer = cmd.answer
+      if (cmd.faq) triage.faq = cmd.faq // [TR9]
       break
     case 'duplicate': {
       if (!cmd.duplicateOf) return err('INVALID', 'Choose the card this one duplicates.') // [TR4]
