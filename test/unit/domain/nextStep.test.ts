@@ -23,7 +23,9 @@ const primaryOf = (s: ReviewState) => nextPhases(s).filter((p) => p.primary).map
 
 describe('the next step is obvious and the praise is no task', () => {
   it('[RV3] accepting praise makes no revision item: not listed, not tickable, not counted', () => {
-    let { s, ids } = triageWith('praise', 'concern')
+    const scene = triageWith('praise', 'concern')
+    let s = scene.s
+    const ids = scene.ids
     const [praise, concern] = ids as [string, string]
     s = run(s, 'author', { type: 'card.triage', cardId: praise, disposition: 'accepted' })
     s = run(s, 'author', { type: 'card.triage', cardId: concern, disposition: 'accepted' })
@@ -51,7 +53,9 @@ describe('the next step is obvious and the praise is no task', () => {
   })
 
   it('[RN6] starting reading from revision says it starts the next round and names what is not ticked', () => {
-    let { s, ids } = triageWith('concern', 'suggestion', 'praise')
+    const scene = triageWith('concern', 'suggestion', 'praise')
+    let s = scene.s
+    const ids = scene.ids
     for (const id of ids) s = run(s, 'author', { type: 'card.triage', cardId: id, disposition: 'accepted' })
     s = run(s, 'facilitator', { type: 'phase.advance', to: 'revision' })
     s = run(s, 'author', { type: 'revision.check', cardId: ids[0]!, done: true })
