@@ -146,6 +146,16 @@ export function parseCommand(raw: unknown): Result<Command> {
   )
 }
 
+/**
+ * The facilitator's timer is set in whole minutes (the wire carries seconds): 0.1 or 0 is refused
+ * with a sentence, before anything is sent [TM4].
+ */
+export const timerMinutes = z
+  .number({ error: 'Enter the timer in minutes, e.g. 5.' })
+  .int({ error: 'Use whole minutes: 1 or more.' })
+  .min(1, { error: 'Use whole minutes: 1 or more.' })
+  .max(LIMITS.maxTimerSeconds / 60, { error: `At most ${LIMITS.maxTimerSeconds / 60} minutes (a day).` })
+
 export const joinBodySchema = z.object({
   name: text(LIMITS.name),
   function: z.enum(FUNCTIONS),

@@ -223,7 +223,7 @@ describe('a meeting on the board', () => {
       .waitFor()
     const moves = pat.getByRole('group', { name: 'Move the review' })
     await moves.getByRole('button', { name: 'Start decision' }).waitFor()
-    expect(await moves.locator('.btn-primary').count()).toBe(1)
+    expect(await moves.locator(':scope > .btn-primary').count()).toBe(1)
     const queue = pat.getByTestId('triage-queue')
     await queue.getByText('3 left').waitFor()
     const first = await queue.getByTestId('triage-current').innerText()
@@ -243,9 +243,9 @@ describe('a meeting on the board', () => {
     await queue.getByLabel(/Why is it rejected/).fill('Covered elsewhere.')
     await pat.keyboard.press('Control+Enter')
     await queue.getByText('Every card is triaged.').waitFor()
-    expect(await moves.getByRole('button', { name: 'Start revision' }).getAttribute('class')).toContain(
-      'btn-primary',
-    )
+    expect(
+      await moves.locator(':scope > button', { hasText: 'Start revision' }).getAttribute('class'),
+    ).toContain('btn-primary')
     await look(pat, 'triage-facilitator')
     await look(eve, 'triage-reviewer')
   })
