@@ -1,6 +1,13 @@
 import type { Locator, Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { advance, cardOn, pantryPlanCast, waitForPhase, writeCard } from './critique.helpers'
+import {
+  advance,
+  cardOn,
+  pantryPlanCast,
+  selectInDocument,
+  waitForPhase,
+  writeCard,
+} from './critique.helpers'
 import { axeViolations, editorOf, screenshot, useStage } from './harness'
 
 /**
@@ -259,7 +266,17 @@ describe('a meeting on the board', () => {
     await editorOf(pat).locator('p', { hasText: 'No jargon' }).click()
     await pat.keyboard.press('End')
     await pat.keyboard.type(' Families plan a week of meals in five minutes.')
+    // The whole anchored passage typed over: its card's highlight follows the new words, it does
+    // not close up to a character.
+    await selectInDocument(pat, 'No jargon, no feature list')
+    await pat.keyboard.type('Plain words, no lists')
     await pat.getByTestId('save-status').filter({ hasText: 'All changes saved' }).waitFor()
+    const cardId = await cardOn(eve, 'Name the customer in the headline.').getAttribute('data-card-id')
+    await eve.waitForTimeout(500)
+    const marked = await editorOf(eve)
+      .locator(`.card-mark[data-card-id="${cardId}"]`)
+      .evaluateAll((els) => els.map((e) => e.textContent ?? '').join(''))
+    expect(marked.length === 0 || marked.length >= 5, `highlight "${marked}"`).toBe(true)
     await look(pat, 'revision-facilitator')
     await look(eve, 'revision-reviewer')
     const message = await advance(pat, 'Start reading')

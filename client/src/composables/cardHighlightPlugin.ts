@@ -103,11 +103,12 @@ function passageRange(state: EditorState, anchor: Anchor): { from: number; to: n
   // (often one character): trust them only while they still span a fair part of the quote.
   if (byPositions && byPositions.to - byPositions.from >= Math.min(anchor.quote.length, 12) / 2)
     return byPositions
+  // Else the re-found passage; when there is none, no highlight (the card says its passage is gone).
   const found = resolveAnchor(ys.doc, anchor)
-  if (found.from === undefined || found.to === undefined) return byPositions
+  if (found.from === undefined || found.to === undefined) return null
   const a = pmPosAt(state.doc, found.from)
   const b = pmPosAt(state.doc, found.to)
-  return a !== null && b !== null && b > a ? { from: a, to: b } : byPositions
+  return a !== null && b !== null && b > a ? { from: a, to: b } : null
 }
 
 /**
