@@ -18,12 +18,26 @@ export function sendError(res: Response, code: ErrorCode, message: string): void
   res.status(STATUS[code] ?? 400).json({ error: { code, message } })
 }
 
+const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`
+
+/** A body over the limit: the limit, this body's size, and what to do about it. */
+function tooLargeMessage(e: unknown): string {
+  const { limit, length } = e as { limit?: number; length?: number }
+  const max = typeof limit === 'number' ? ` The limit is ${mb(limit)}` : ''
+  const size = typeof length === 'number' && max ? `; this was ${mb(length)}` : ''
+  return (
+    `The request body is too large.${max}${size}${max ? '.' : ''} ` +
+    'A PR/FAQ fits well within it: remove pasted images or data (for example base64 images in the ' +
+    'Markdown), or split the document, and try again.'
+  )
+}
+
 /** Body parser failures (malformed JSON, too large) and anything unexpected, as wire errors. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (e: unknown, _req, res, next) => {
     if (res.headersSent) return next(e)
     const type = (e as { type?: string }).type
-    if (type === 'entity.too.large') return sendError(res, 'TOO_LARGE', 'The request body is too large.')
+    if (type === 'entity.too.large') return sendError(res, 'TOO_LARGE', tooLargeMessage(e))
     if (type === 'entity.parse.failed')
       return sendError(res, 'INVALID', 'The request body is not valid JSON.')
     const status = (e as { status?: number }).status

@@ -11,13 +11,13 @@ type Triaged = Extract<StoredEvent, { type: 'card.triaged' }>
 
 /**
  * The document change an `answered` triage makes: the card's question and the written answer
- * appended to the right FAQ [TR5]. Built on a scratch copy of the room's document, so the bytes
+ * appended to the FAQ the author chose, else the one the question reads as [TR5] [TR9]. Built on a scratch copy of the room's document, so the bytes
  * can be written in the SAME commit as the event: a crash can never keep the triage without its
  * FAQ entry, or the entry without the triage. A Yjs update made against state S applies to any
  * later state, so edits that arrive meanwhile do not matter. Null when there is nothing to add.
  */
 export function faqAnswerUpdate(room: Room, event: Triaged): Uint8Array | null {
-  const { disposition, answer } = event.triage
+  const { disposition, answer, faq } = event.triage
   if (disposition !== 'answered' || !answer) return null
   const card = room.state.cards[event.cardId]
   if (!card) return null
@@ -26,7 +26,7 @@ export function faqAnswerUpdate(room: Room, event: Triaged): Uint8Array | null {
   try {
     Y.applyUpdate(scratch, Y.encodeStateAsUpdate(room.doc))
     const before = Y.encodeStateVector(scratch)
-    appendFaqAnswer(scratch, { question: card.body, answer })
+    appendFaqAnswer(scratch, { question: card.body, answer, ...(faq ? { section: faq } : {}) }) // [TR9]
     return Y.encodeStateAsUpdate(scratch, before)
   } finally {
     scratch.destroy()

@@ -1,5 +1,6 @@
 import type { CommandType } from '../protocol/commands'
 import { gate } from './rules/guards'
+import { openRevisionItems } from './revision'
 import { isIrreversible } from './rules/phases'
 import type { Participant, Phase, ReviewState } from './types'
 
@@ -49,16 +50,34 @@ export function confirmationFor(state: ReviewState, to: Phase, online?: Readonly
     const n = untriagedCount(state)
     if (n > 0) lines.push(`${n} card${n === 1 ? ' is' : 's are'} not triaged yet.`)
   }
+  if (from === 'revision' && to === 'reading') {
+    // [RN6] the step really starts the next round: say so, and what the plan still has open.
+    lines.push(
+      `Round ${state.round} closes and round ${state.round + 1} starts: everyone reads the revised document again.`,
+    )
+    const open = openRevisionItems(state)
+    if (open.length > 0) lines.push(`Not ticked off yet: ${quotes(open.map((c) => c.body))}.`)
+    return lines.join(' ')
+  }
   if (isIrreversible(from, to))
     lines.push(IRREVERSIBLE[`${from}>${to}`] ?? `There is no step back to ${from}.`)
   return lines.length > 0 ? lines.join(' ') : null
+}
+
+/** Up to three card texts, each cut to a short quote, then how many more. */
+function quotes(bodies: readonly string[]): string {
+  const cut = (b: string) => {
+    const t = b.replace(/\s+/g, ' ').trim()
+    return `“${t.length > 60 ? `${t.slice(0, 59)}…` : t}”`
+  }
+  const shown = bodies.slice(0, 3).map(cut).join(', ')
+  return bodies.length > 3 ? `${shown} and ${bodies.length - 3} more` : shown
 }
 
 const IRREVERSIBLE: Record<string, string> = {
   'draft>reading': 'The document locks for silent reading; draft editing ends.',
   'critique>discussion': 'Every card is revealed to everyone at once; this cannot be undone.',
   'triage>revision': 'Triage ends for this round (authors can still triage during revision).',
-  'revision>reading': 'Round closes: its statistics are stored and a new round of reading starts.',
   'revision>decision': 'Revision ends; deciders sign off on the document as it is.',
   'closed>reading': 'The archived review reopens as a new round.',
 }

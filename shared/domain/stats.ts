@@ -1,4 +1,5 @@
 import type { CountBy, Func, ReviewState, RoundRecord, RoundStats, Severity } from './types'
+import { isRevisionItem } from './revision'
 
 const bump = <K extends string>(counts: CountBy<K>, key: K): void => {
   counts[key] = (counts[key] ?? 0) + 1
@@ -34,7 +35,7 @@ export function roundStats(state: ReviewState, round: number, openRisks: number)
     bump(stats.byDisposition, card.triage?.disposition ?? 'untriaged')
     const perFunction: CountBy<Severity> = (stats.severityByFunction[card.function as Func] ??= {})
     bump(perFunction, card.severity)
-    if (card.triage?.disposition === 'accepted') {
+    if (isRevisionItem(card)) {
       stats.revisionItems += 1
       if (card.done) stats.revisionDone += 1
     }

@@ -107,6 +107,8 @@ export interface Triage {
   reason?: string
   duplicateOf?: string
   answer?: string
+  /** With `answered`: the FAQ the author chose for it [TR9]. */
+  faq?: 'external' | 'internal'
   by: string
   at: number
 }

@@ -100,6 +100,8 @@ const commandSchema = z.discriminatedUnion('type', [
     reason: text(LIMITS.reason).optional(),
     duplicateOf: id.optional(),
     answer: text(LIMITS.answer).optional(),
+    /** With `answered`: the FAQ the answer goes into; guessed from the question when absent [TR9]. */
+    faq: z.enum(['external', 'internal']).optional(),
   }),
   z.strictObject({ ...base, type: z.literal('revision.check'), cardId: id, done: z.boolean() }),
   z.strictObject({
@@ -156,6 +158,16 @@ export function parseCommand(raw: unknown): Result<Command> {
     `The command was not understood${where}: ${issue?.message ?? 'invalid'}.`,
   )
 }
+
+/**
+ * The facilitator's timer is set in whole minutes (the wire carries seconds): 0.1 or 0 is refused
+ * with a sentence, before anything is sent [TM4].
+ */
+export const timerMinutes = z
+  .number({ error: 'Enter the timer in minutes, e.g. 5.' })
+  .int({ error: 'Use whole minutes: 1 or more.' })
+  .min(1, { error: 'Use whole minutes: 1 or more.' })
+  .max(LIMITS.maxTimerSeconds / 60, { error: `At most ${LIMITS.maxTimerSeconds / 60} minutes (a day).` })
 
 export const joinBodySchema = z.object({
   name: text(LIMITS.name),

@@ -95,14 +95,18 @@ describe('critique, discussion and triage in Chromium', () => {
     await expectAxeClean(eve, 'critique-reviewer')
   })
 
-  it('[CV2] after the reveal every card is in its function’s column and highlighted for everyone', async () => {
+  it('[CV2] after the reveal every card is beside the document, in its function’s column and highlighted for everyone', async () => {
     await advance(pat, 'Start discussion')
     for (const p of [pat, eve, lee]) {
+      // Beside the document first; the columns by function one switch away.
+      await p.getByTestId('margin-list').getByText('Lee: which data leaves the EU?').waitFor()
+      await p.getByTestId('layout-columns').click()
       await p.locator('[data-function="legal"]').getByText('Lee: which data leaves the EU?').waitFor()
       await p
         .locator('[data-function="engineering"]')
         .getByText('Eve: the solution names no customer.')
         .waitFor()
+      await p.getByRole('button', { name: 'Beside the text' }).click()
       await expect.poll(() => p.locator('.prfaq-doc .card-mark').count()).toBe(4)
     }
     // A highlight opens its card; a card's quote shows its passage.

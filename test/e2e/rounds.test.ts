@@ -136,6 +136,7 @@ describe('rounds, convergence and the decision in Chromium', () => {
     await expectAxeClean(pat, 'decision-facilitator')
 
     const record = pat.getByTestId('decision-panel')
+    await record.getByRole('radio', { name: /^Go — / }).check()
     await record.getByLabel('Summary').fill('Go: launch in the spring with the legal condition.')
     await record.getByRole('button', { name: 'Record go' }).click()
     await pat.getByRole('dialog').getByRole('button', { name: 'Record go' }).click()

@@ -109,6 +109,7 @@ describe('every screen at two sizes', () => {
     await both('decision')
 
     const panel = pat.getByTestId('decision-panel')
+    await panel.getByRole('radio', { name: /^Go — / }).check()
     await panel.getByLabel('Summary').fill('Go: the inventory question is answered.')
     await panel.getByRole('button', { name: 'Record go' }).click()
     await pat.getByRole('dialog').getByRole('button', { name: 'Record go' }).click()

@@ -197,4 +197,25 @@ describe('answer as FAQ', () => {
     await author.settled()
     expect(author.acks.every((a) => a.ok)).toBe(true)
   })
+  it('[TR9] the author chooses the FAQ: a customer-sounding question goes into the internal FAQ when asked', async () => {
+    const { review, fac } = await reviewWith(server.url)
+    track(fac)
+    const author = await person(review, 'author', 'Ann', 'product')
+    const rev = await person(review, 'reviewer', 'Rob', 'marketing')
+    const question = 'Does it work without a network connection?' // reads as external (FAQ1)
+    await fac.advance('reading', 'critique')
+    const cardId = await rev.card(question, 'minor', 'question')
+    await fac.advance('discussion', 'triage')
+    const triage = { type: 'card.triage', commandId: 'answer-internal', cardId, disposition: 'answered' }
+    expect(await author.command({ ...triage, answer: 'Not yet.', faq: 'sideways' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID' },
+    })
+    const answer = { ...triage, commandId: 'answer-internal-2', answer: 'Not yet: offline is round 2 work.' }
+    expect(await author.command({ ...answer, faq: 'internal' })).toMatchObject({ ok: true })
+    await until(() => headingTexts(author.doc).includes(question))
+    const heads = headingTexts(author.doc)
+    expect(heads.indexOf(question)).toBeGreaterThan(heads.indexOf('Internal FAQ'))
+    await until(() => rev.board!.cards.some((c) => c.triage?.faq === 'internal'))
+  })
 })

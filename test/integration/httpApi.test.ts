@@ -76,6 +76,9 @@ describe('HTTP API', () => {
     })
     expect(big.status).toBe(413)
     expect(big.body.error.code).toBe('TOO_LARGE')
+    // The limit, the size sent, and what to do.
+    expect(big.body.error.message).toMatch(/The limit is 2 MB; this was 3 MB\./)
+    expect(big.body.error.message).toMatch(/remove pasted images/)
   })
 
   it('answers unknown invites with 404, bad tokens with 401', async () => {

@@ -98,7 +98,12 @@ function passageRange(state: EditorState, anchor: Anchor): { from: number; to: n
   }
   const from = abs(anchor.start)
   const to = abs(anchor.end)
-  if (from !== null && to !== null && to > from) return { from, to }
+  const byPositions = from !== null && to !== null && to > from ? { from, to } : null
+  // A passage typed over keeps its relative positions but they close up around what survived
+  // (often one character): trust them only while they still span a fair part of the quote.
+  if (byPositions && byPositions.to - byPositions.from >= Math.min(anchor.quote.length, 12) / 2)
+    return byPositions
+  // Else the re-found passage; when there is none, no highlight (the card says its passage is gone).
   const found = resolveAnchor(ys.doc, anchor)
   if (found.from === undefined || found.to === undefined) return null
   const a = pmPosAt(state.doc, found.from)

@@ -11,6 +11,8 @@ export interface TriageInput {
   reason?: string
   duplicateOf?: string
   answer?: string
+  /** With `answered`: which FAQ the answer goes into [TR9]. */
+  faq?: 'external' | 'internal'
 }
 
 /**

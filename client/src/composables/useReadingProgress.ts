@@ -12,11 +12,13 @@ const REPORT_EVERY_MS = 2000
 /**
  * Which sections this reader has read: a section (a heading and the blocks under it) counts once
  * some of it has been on screen for `dwellMs` in total. Reports are throttled and sent only when
- * something changed. Runs while `active` (the reading phase).
+ * something changed. Runs while `active` (the reading phase). A new `round` starts from nothing
+ * (or from what the server holds for it), never from the last round's progress.
  */
 export function useReadingProgress(
   root: Ref<HTMLElement | null>,
   active: Ref<boolean>,
+  round: Ref<number>,
   report: (r: ReadingReport) => void,
   /** What the server already holds for this reader this round (after a reload): never go back. */
   initial: () => ReadingReport | null = () => null,
@@ -35,6 +37,18 @@ export function useReadingProgress(
   const dwell = new Map<string, number>()
   let lastSent = ''
   let lastSentAt = 0
+  let startedRound: number | null = null
+
+  /** Forgets the previous round's reading, so a new round's progress starts at zero. */
+  function resetFor(r: number) {
+    startedRound = r
+    read.value = []
+    done.value = false
+    percent.value = 0
+    dwell.clear()
+    lastSent = ''
+    lastSentAt = 0
+  }
 
   function scan(el: HTMLElement) {
     observer?.disconnect()
@@ -83,6 +97,7 @@ export function useReadingProgress(
   }
 
   function start(el: HTMLElement) {
+    if (startedRound !== round.value) resetFor(round.value)
     const known = initial()
     if (known) {
       read.value = [...new Set([...read.value, ...known.sectionsRead])]
@@ -121,7 +136,7 @@ export function useReadingProgress(
   }
 
   watch(
-    [root, active],
+    [root, active, round],
     ([el, on]) => {
       stop()
       if (el && on) start(el)

@@ -23,14 +23,24 @@ export const useCardsViewStore = defineStore('cardsView', () => {
   let n = 0
   /** Bumped by the floating "Add card" button beside a selection; the card form opens on it. */
   const composeRequest = ref(0)
+  /** Cards beside the passages they anchor to (a margin), or in columns by function (the overview). */
+  const layout = ref<'margin' | 'columns'>('margin')
+  /** On a phone, the one pane on screen: the document, or the cards and panels beside it. */
+  const pane = ref<'document' | 'side'>('document')
 
-  /** Opens a card on the board (from a highlight in the document) and scrolls it into view. */
+  /**
+   * Opens a card (from a highlight in the document) and brings it into view: in the cards pane
+   * (on a phone, switching to it) or among the columns. Never the highlight itself.
+   */
   function openCard(cardId: string | null) {
     openCardId.value = cardId
     if (!cardId) return
+    pane.value = 'side'
     requestAnimationFrame(() => {
-      const el = document.querySelector<HTMLElement>(`[data-card-id="${CSS.escape(cardId)}"]`)
-      el?.scrollIntoView({ block: 'center', behavior: 'smooth' })
+      const el = document.querySelector<HTMLElement>(
+        `[data-testid="card"][data-card-id="${CSS.escape(cardId)}"]`,
+      )
+      el?.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
       el?.focus({ preventScroll: true })
     })
   }
@@ -38,6 +48,8 @@ export const useCardsViewStore = defineStore('cardsView', () => {
   /** Scrolls the document to a card's passage and flashes it (see useCardHighlights). */
   function showPassage(cardId: string) {
     openCardId.value = cardId
+    pane.value = 'document'
+    if (layout.value === 'columns') layout.value = 'margin'
     passageRequest.value = { cardId, n: ++n }
   }
 
@@ -52,6 +64,8 @@ export const useCardsViewStore = defineStore('cardsView', () => {
   return {
     openCardId,
     filters,
+    layout,
+    pane,
     passageRequest,
     composeRequest,
     openCard,

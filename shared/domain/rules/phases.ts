@@ -1,6 +1,7 @@
 import type { CommandOf } from '../../protocol/commands'
 import type { DomainEvent } from '../events'
 import { err, ok, type Result } from '../result'
+import { isRevisionItem } from '../revision'
 import { roundStats } from '../stats'
 import type { Phase, ReviewState } from '../types'
 import type { DecideContext, Decision } from './context'
@@ -34,6 +35,21 @@ export interface PhaseStep {
   direction: 'forward' | 'back'
   /** No step leads back: the client asks for a confirmation first. */
   irreversible: boolean
+  /** The one step the phase bar offers as the obvious next one [PH13]. */
+  primary: boolean
+}
+
+/**
+ * The usual next step where there are two ways forward [PH13]: from triage, revision when the
+ * round left revision items, else the decision; from revision, the next round's reading.
+ */
+function recommended(state: ReviewState): Phase | undefined {
+  if (state.phase === 'triage') return hasRevisionItems(state) ? 'revision' : 'decision'
+  return FORWARD[state.phase][0]
+}
+
+function hasRevisionItems(state: ReviewState): boolean {
+  return Object.values(state.cards).some((c) => c.round === state.round && isRevisionItem(c))
 }
 
 /**
@@ -48,12 +64,19 @@ export function isIrreversible(from: Phase, to: Phase): boolean {
 /** The steps the facilitator may take from here (the phase bar's buttons). */
 export function nextPhases(state: ReviewState): PhaseStep[] {
   if (state.phase === 'closed' && state.frozen) return [] // [PH7] a go review stays frozen
+  const primary = recommended(state)
   const forward = FORWARD[state.phase].map((to) => ({
     to,
     direction: 'forward' as const,
     irreversible: isIrreversible(state.phase, to),
+    primary: to === primary,
   }))
-  const back = BACK[state.phase].map((to) => ({ to, direction: 'back' as const, irreversible: false }))
+  const back = BACK[state.phase].map((to) => ({
+    to,
+    direction: 'back' as const,
+    irreversible: false,
+    primary: false,
+  }))
   return [...forward, ...back]
 }
 

@@ -1,6 +1,7 @@
 import type { CommandOf } from '../../protocol/commands'
 import { err, ok, type Result } from '../result'
 import type { Participant, ReviewState, Triage } from '../types'
+import { isRevisionItem } from '../revision'
 import type { DecideContext, Decision } from './context'
 import { duplicatesOf, visibleCard } from './cards'
 
@@ -28,6 +29,7 @@ export function triageCard(
       if (card.triage?.disposition === 'answered')
         return err('CONFLICT', 'This card is already answered in the FAQ; edit the answer in the document.') // [TR6]
       triage.answer = cmd.answer
+      if (cmd.faq) triage.faq = cmd.faq // [TR9]
       break
     case 'duplicate': {
       if (!cmd.duplicateOf) return err('INVALID', 'Choose the card this one duplicates.') // [TR4]
@@ -58,6 +60,8 @@ export function checkRevision(
   if (!found.ok) return found
   if (found.value.triage?.disposition !== 'accepted')
     return err('INVALID', 'Only accepted cards are revision items; accept the card first.')
+  if (!isRevisionItem(found.value))
+    return err('INVALID', 'Accepted praise asks for no change, so it is no revision item.') // [RV3]
   if ((found.value.done ?? false) === cmd.done) return ok({ events: [] })
   return ok({ events: [{ type: 'revision.checked', cardId: found.value.id, done: cmd.done }] })
 }

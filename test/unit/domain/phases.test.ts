@@ -97,11 +97,11 @@ describe('phase machine', () => {
     expect(isIrreversible('discussion', 'triage')).toBe(false)
   })
 
-  it('[PH5] nextPhases lists forward steps and safe steps back', () => {
+  it('[PH5][PH13] nextPhases lists forward steps (one primary) and safe steps back', () => {
     expect(nextPhases(inPhase('triage'))).toEqual([
-      { to: 'revision', direction: 'forward', irreversible: true },
-      { to: 'decision', direction: 'forward', irreversible: false },
-      { to: 'discussion', direction: 'back', irreversible: false },
+      { to: 'revision', direction: 'forward', irreversible: true, primary: false },
+      { to: 'decision', direction: 'forward', irreversible: false, primary: true },
+      { to: 'discussion', direction: 'back', irreversible: false, primary: false },
     ])
   })
 
