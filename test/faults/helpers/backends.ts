@@ -32,7 +32,8 @@ export const BACKENDS: BackendName[] = (process.env.STORE_BACKENDS ?? 'sqlite,po
   .filter((s): s is BackendName => s === 'sqlite' || s === 'postgres')
 
 /** A size for this backend: the full one on SQLite or with FAULTS_LONG, the CI share on PostgreSQL. */
-export const sized = (name: BackendName, full: number, ci: number): number => (name === 'sqlite' || LONG ? full : ci)
+export const sized = (name: BackendName, full: number, ci: number): number =>
+  name === 'sqlite' || LONG ? full : ci
 
 export async function createBackend(name: BackendName): Promise<Backend> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `prfaq-${name}-`))

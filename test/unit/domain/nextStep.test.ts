@@ -19,7 +19,10 @@ function triageWith(...kinds: Kind[]): { s: ReviewState; ids: string[] } {
     .map((c) => c.id)
   return { s, ids }
 }
-const primaryOf = (s: ReviewState) => nextPhases(s).filter((p) => p.primary).map((p) => p.to)
+const primaryOf = (s: ReviewState) =>
+  nextPhases(s)
+    .filter((p) => p.primary)
+    .map((p) => p.to)
 
 describe('the next step is obvious and the praise is no task', () => {
   it('[RV3] accepting praise makes no revision item: not listed, not tickable, not counted', () => {
