@@ -67,6 +67,11 @@ export function mountYjsDoor(
     // Every refusal is sent over an accepted socket: a rejected upgrade reaches browsers as an
     // opaque 1006 and y-websocket retries it forever (SCALEOUT §4.1).
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // req.url is the scrubbed one: the token never reaches a log line.
+      deps.logger.debug(
+        { url: req.url, address: request.address, origin: req.headers.origin },
+        'y-websocket open',
+      )
       let alive = true
       let sweeps = 0
       const session = new YjsSession(
@@ -105,7 +110,11 @@ export function mountYjsDoor(
       ws.on('error', (e) =>
         deps.logger.debug({ err: e.message, review: request.reviewId }, 'y-websocket error'),
       )
-      ws.on('close', () => {
+      ws.on('close', (code) => {
+        deps.logger.debug(
+          { review: request.reviewId, participant: session.participantId || undefined, code },
+          'y-websocket closed',
+        )
         sessions.delete(session)
         ticks.delete(session)
         session.closed()
