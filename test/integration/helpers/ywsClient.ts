@@ -18,10 +18,18 @@ export interface YwsClient {
   closes: number[]
   /** Connections opened (the first one included). */
   opens: number
+  /** When each connection opened (performance.now()), for reconnect rates. */
+  openedAt: number[]
   /** `closed` events (3.1.0: a permanent close code stopped it). */
   stopped: number
   synced: () => boolean
   destroy: () => void
+}
+
+/** The shortest time between two connections of a client (Infinity with fewer than two). */
+export function shortestGapMs(client: YwsClient): number {
+  const gaps = client.openedAt.slice(1).map((t, i) => t - client.openedAt[i]!)
+  return Math.min(...gaps)
 }
 
 export const doorUrl = (serverUrl: string): string => `${serverUrl.replace(/^http/, 'ws')}/yjs`
@@ -56,6 +64,7 @@ export function ywsClient(
     denied: [],
     closes: [],
     opens: 0,
+    openedAt: [],
     stopped: 0,
     synced: () => provider.synced,
     destroy: () => {
@@ -69,7 +78,9 @@ export function ywsClient(
     client.denied.push(decoding.readVarString(decoder))
   }
   provider.on('status', ({ status }) => {
-    if (status === 'connected') client.opens++
+    if (status !== 'connected') return
+    client.opens++
+    client.openedAt.push(performance.now())
   })
   provider.on('connection-close', (event) => {
     if (event) client.closes.push(event.code)
