@@ -185,6 +185,39 @@ describe('y-websocket door: size limits and failed saves', () => {
     expect(await storedText(s.store, review.reviewId)).toBe('')
   })
 
+  it('[Y2] [M2] a change over the frame limit (ws closes 1009 unread) is answered 4413 on the next connection: no reconnect loop; nothing stored', async () => {
+    const s = await stage({ config: { limits: { frameBytes: 32_768, updateBytes: 16_384 } } })
+    const review = await createReview(s.url)
+    const peer = new SyncClient(s.url, review.token)
+    cleanup.push(() => peer.close())
+    await peer.synced
+    const clients: Record<YwsVersion, YwsClient> = {
+      '3.1.0': yws(s.url, review.reviewId, review.token),
+      '3.0.0': yws(s.url, review.reviewId, review.token, { version: '3.0.0' }),
+    }
+    await until(() => Object.values(clients).every((c) => c.synced()))
+    for (const c of Object.values(clients)) c.doc.getText('t').insert(0, 'x'.repeat(100_000))
+    await until(() => clients['3.1.0'].stopped === 1 && clients['3.0.0'].opens >= 4, 12_000)
+    const old = clients['3.0.0']
+    const gaps = old.openedAt.slice(2).map((t, i) => Math.round(t - old.openedAt[i + 1]!))
+    console.log(
+      `[yws] frame over the limit: 3.1.0 closes ${JSON.stringify(clients['3.1.0'].closes)}; 3.0.0 closes ${JSON.stringify(old.closes)}, gaps between its refused connections ${JSON.stringify(gaps)} ms`,
+    )
+    expect(clients['3.1.0'].closes).toEqual([1009, 4413])
+    expect(clients['3.1.0'].denied[0]).toMatch(/^TOO_LARGE/)
+    expect(clients['3.1.0'].opens).toBe(2)
+    expect(old.closes[0]).toBe(1009)
+    expect(old.closes.slice(1).every((code) => code === 4413)).toBe(true)
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(2_500)
+    expect(peer.text()).toBe('')
+    expect(await storedText(s.store, review.reviewId)).toBe('')
+    // The refusal is about those document copies only: a fresh one writes.
+    const fresh = yws(s.url, review.reviewId, review.token)
+    await until(() => fresh.synced())
+    fresh.doc.getText('t').insert(0, 'small. ')
+    await until(() => peer.text() === 'small. ')
+  }, 30_000)
+
   it('[Y2] [R4] a failed save is not relayed and closes 1013; once the store is back the change is saved and relayed', async () => {
     const store = faultyStore(createMemoryStore())
     const s = await stage({ store })
