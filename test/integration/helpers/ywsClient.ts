@@ -16,6 +16,8 @@ export interface YwsClient {
   provider: Provider310
   denied: string[]
   closes: number[]
+  /** When each close came (performance.now()). */
+  closedAt: number[]
   /** Connections opened (the first one included). */
   opens: number
   /** When each connection opened (performance.now()), for reconnect rates. */
@@ -24,6 +26,13 @@ export interface YwsClient {
   stopped: number
   synced: () => boolean
   destroy: () => void
+}
+
+/** Connections opened within `ms` after the first close (a refusal): the reconnect count. */
+export function reconnectsWithin(client: YwsClient, ms: number): number {
+  const from = client.closedAt[0]
+  if (from === undefined) return 0
+  return client.openedAt.filter((t) => t > from && t <= from + ms).length
 }
 
 /** The shortest time between two connections of a client (Infinity with fewer than two). */
@@ -63,6 +72,7 @@ export function ywsClient(
     provider,
     denied: [],
     closes: [],
+    closedAt: [],
     opens: 0,
     openedAt: [],
     stopped: 0,
@@ -83,7 +93,9 @@ export function ywsClient(
     client.openedAt.push(performance.now())
   })
   provider.on('connection-close', (event) => {
-    if (event) client.closes.push(event.code)
+    if (!event) return
+    client.closes.push(event.code)
+    client.closedAt.push(performance.now())
   })
   provider.on('closed', () => client.stopped++)
   return client
