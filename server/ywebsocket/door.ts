@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import { originAllowed } from '../socket/origin'
 import { KEEP_ALIVE } from './messages'
+import { OversizedClients } from './oversized'
 import { YjsSession, type SessionDeps } from './session'
 
 /**
@@ -30,8 +31,9 @@ const scrub = (url: string): string => url.replace(/([?&]token=)[^&#]*/g, '$1red
 
 export function mountYjsDoor(
   httpServer: http.Server,
-  deps: SessionDeps & { publicUrl: () => string },
+  door: Omit<SessionDeps, 'oversized'> & { publicUrl: () => string },
 ): YjsDoor {
+  const deps = { ...door, oversized: new OversizedClients(door.clock) }
   const sessions = new Set<YjsSession>()
   const wss = new WebSocketServer({
     noServer: true,
@@ -67,6 +69,11 @@ export function mountYjsDoor(
     // Every refusal is sent over an accepted socket: a rejected upgrade reaches browsers as an
     // opaque 1006 and y-websocket retries it forever (SCALEOUT §4.1).
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // req.url is the scrubbed one: the token never reaches a log line.
+      deps.logger.debug(
+        { url: req.url, address: request.address, origin: req.headers.origin },
+        'y-websocket open',
+      )
       let alive = true
       let sweeps = 0
       const session = new YjsSession(
@@ -102,10 +109,16 @@ export function mountYjsDoor(
             : data
         session.receive(bytes)
       })
-      ws.on('error', (e) =>
-        deps.logger.debug({ err: e.message, review: request.reviewId }, 'y-websocket error'),
-      )
-      ws.on('close', () => {
+      ws.on('error', (e) => {
+        // ws has already closed it 1009 (transient): make sure the client's next try is told 4413.
+        if ((e as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') session.frameTooLarge()
+        else deps.logger.debug({ err: e.message, review: request.reviewId }, 'y-websocket error')
+      })
+      ws.on('close', (code) => {
+        deps.logger.debug(
+          { review: request.reviewId, participant: session.participantId || undefined, code },
+          'y-websocket closed',
+        )
         sessions.delete(session)
         ticks.delete(session)
         session.closed()

@@ -26,6 +26,7 @@ import {
   syncFrame,
   writeAwareness,
 } from './messages'
+import type { OversizedClients } from './oversized'
 
 /** What a session needs of the server. */
 export interface SessionDeps {
@@ -37,6 +38,7 @@ export interface SessionDeps {
   guesses: GuessLimiter
   clock: () => number
   ids: () => string
+  oversized: OversizedClients
 }
 
 /**
@@ -85,6 +87,8 @@ export class YjsSession implements RoomPeer {
   private toldReadOnly = false
   /** The one awareness client id this connection may set (bound on first use). */
   private clientId: number | null = null
+  /** Yjs client ids its last step 1 showed it holds more of than the room (its step 2 will send). */
+  private ahead: number[] = []
   private readonly buckets: { sync: TokenBucket; awareness: TokenBucket; refusals: TokenBucket }
   private resync: NodeJS.Timeout | undefined
   private holdTimer: NodeJS.Timeout | undefined
@@ -210,6 +214,19 @@ export class YjsSession implements RoomPeer {
       this.refuse(CLOSE.forbidden, 'The facilitator removed you from this review.', 0)
   }
 
+  /**
+   * `ws` closed the connection with 1009: a frame over the limit, unseen. Its changes are those
+   * of its own client id and of what it held beyond the room: its next step 1 is refused 4413.
+   */
+  frameTooLarge(): void {
+    const ids = this.clientId === null ? this.ahead : [...this.ahead, this.clientId]
+    if (this.room && ids.length > 0) this.deps.oversized.add(this.room.id, ids)
+    this.deps.logger.info(
+      { review: this.request.reviewId, participant: this.participantId || undefined, code: 1009 },
+      'y-websocket frame too large',
+    )
+  }
+
   send(frame: Uint8Array): void {
     this.lastSent = this.deps.clock()
     this.link.send(frame)
@@ -258,12 +275,20 @@ export class YjsSession implements RoomPeer {
     if (syncType === 0) {
       let step2: Uint8Array
       try {
+        this.ahead = []
+        for (const [client, clock] of Y.decodeStateVector(payload))
+          if (clock > Y.getState(room.doc.store, client)) this.ahead.push(client)
         const empty = payload.byteLength === 1 && payload[0] === 0
         step2 = empty ? room.fullMessage() : syncMessageOf(1, Y.encodeStateAsUpdate(room.doc, payload))
       } catch {
         this.dropped++
         return
       }
+      if (this.deps.oversized.holdsAny(room.id, this.ahead))
+        return this.refuse(
+          CLOSE.tooLarge,
+          'TOO_LARGE: this document copy holds a change too large to send; start from a fresh document.',
+        )
       this.send(frameOf(step2))
       // Our step 1 asks for what the client has and we lack (offline edits): only from writers.
       if (this.mayWrite(room).ok) this.send(frameOf(serverStep1(room)))

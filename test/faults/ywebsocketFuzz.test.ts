@@ -126,6 +126,17 @@ describe('fuzzing the y-websocket door', () => {
     )
     const elapsed = performance.now() - started
     const session = [...app.yjs.sessions].find((x) => x.participantId === reviewer.participantId)!
+    const after = {
+      events: (await store.loadEvents(review.reviewId)).length,
+      doc: Y.encodeStateAsUpdate(room.doc),
+      stored: (await store.loadDocument(review.reviewId)).length,
+    }
+    // Log, document and stored updates: each one that moved counts as a state change.
+    const stateChanges =
+      Number(after.events !== before.events) +
+      Number(Buffer.compare(after.doc, before.doc) !== 0) +
+      Number(after.stored !== before.stored)
+    const healthz = (await fetch(`${url}/healthz`)).status
     expect(Y.encodeStateAsUpdate(room.doc)).toEqual(before.doc)
     witness.insert('<after>')
     while (!witness.acked.has('<after>')) await sleep(10)
@@ -136,11 +147,16 @@ describe('fuzzing the y-websocket door', () => {
       droppedUnreadable: session.dropped,
       refusedWrites: session.refusedWrites,
       serverErrors: errors.length,
+      healthz,
+      stillConnected: door.ws.readyState === door.ws.OPEN,
+      stateChanges,
       windowRttMaxMs: Math.round(Math.max(...rtts)),
       windowRttP50Ms: Math.round(percentile(rtts, 50)),
       totalMs: Math.round(elapsed),
     })
     expect(errors).toEqual([])
+    expect(stateChanges).toBe(0)
+    expect(healthz).toBe(200)
     expect(door.ws.readyState).toBe(door.ws.OPEN)
     expect(await store.loadEvents(review.reviewId)).toHaveLength(before.events)
     expect((await store.loadDocument(review.reviewId)).length).toBe(before.stored + 1) // the witness's edit

@@ -104,6 +104,7 @@ describe('the y-websocket door (WebsocketProvider 3.1.0, Node)', () => {
     await peer.synced
     await until(() => y.synced())
     store.hold()
+    cleanup.push(() => store.release()) // a failing assertion must not leave the server's close waiting
     y.doc.getText('t').insert(0, 'held')
     const room = s.app.rooms.peek(review.reviewId)!
     await until(() => room.doc.getText('t').toString() === 'held')

@@ -10,7 +10,14 @@ import { deniedReason, rawDoor } from './helpers/rawDoor'
 import { BoardClient } from './helpers/reviewFlow'
 import { SyncClient, until } from './helpers/syncClient'
 import { createReview, join, type CreatedReview } from './helpers/testServer'
-import { webSocketWithOrigin, ywsClient, type YwsClient, type YwsVersion } from './helpers/ywsClient'
+import {
+  reconnectsWithin,
+  shortestGapMs,
+  webSocketWithOrigin,
+  ywsClient,
+  type YwsClient,
+  type YwsVersion,
+} from './helpers/ywsClient'
 
 /**
  * Refusals at the y-websocket door (SCALEOUT §4.4, TARGETS Y2 Y3): read-only roles are served
@@ -118,22 +125,25 @@ describe('y-websocket door: read-only roles and the reading lock [Y2]', () => {
       c.doc.getText('t').insert(0, `${v} in reading. `)
     }
     await until(() => Object.values(clients).every((c) => c.closes.length > 0), 5_000)
-    const opensAtRefusal = { '3.1.0': clients['3.1.0'].opens, '3.0.0': clients['3.0.0'].opens }
-    await sleep(10_000)
+    await sleep(10_500)
     const reconnects = {
-      '3.1.0': clients['3.1.0'].opens - opensAtRefusal['3.1.0'],
-      '3.0.0': clients['3.0.0'].opens - opensAtRefusal['3.0.0'],
+      '3.1.0': reconnectsWithin(clients['3.1.0'], 10_000),
+      '3.0.0': reconnectsWithin(clients['3.0.0'], 10_000),
     }
-    console.log(`[yws] Y2 reading lock, reconnects in 10 s after the refusal: ${JSON.stringify(reconnects)}`)
+    const gap = Math.round(shortestGapMs(clients['3.0.0']))
+    console.log(
+      `[yws] Y2 reading lock, reconnects in 10 s after the refusal: ${JSON.stringify(reconnects)}; 3.0.0 shortest gap between connections ${gap} ms`,
+    )
     for (const c of Object.values(clients)) {
       expect(c.closes[0]).toBe(4423)
       expect(c.denied[0]).toMatch(/^PHASE_LOCKED/)
     }
     expect(clients['3.1.0'].stopped).toBe(1)
     expect(reconnects['3.1.0']).toBe(0)
-    // 10 s / (2.5 s hold + 0.1 s) ≈ 4.
+    // At most one attempt per 2.5 s (TARGETS Y2): 10 s / (2.5 s hold + 0.1 s) → at most 4.
     expect(reconnects['3.0.0']).toBeGreaterThanOrEqual(1)
-    expect(reconnects['3.0.0']).toBeLessThanOrEqual(5)
+    expect(reconnects['3.0.0']).toBeLessThanOrEqual(4)
+    expect(gap).toBeGreaterThanOrEqual(2_500)
     expect(clients['3.0.0'].closes.every((code) => code === 4423)).toBe(true)
     expect(fac.text()).toBe('')
     expect(await storedText(s.store, review.reviewId)).toBe('')
@@ -174,6 +184,39 @@ describe('y-websocket door: size limits and failed saves', () => {
     expect(y.stopped).toBe(1)
     expect(await storedText(s.store, review.reviewId)).toBe('')
   })
+
+  it('[Y2] [M2] a change over the frame limit (ws closes 1009 unread) is answered 4413 on the next connection: no reconnect loop; nothing stored', async () => {
+    const s = await stage({ config: { limits: { frameBytes: 32_768, updateBytes: 16_384 } } })
+    const review = await createReview(s.url)
+    const peer = new SyncClient(s.url, review.token)
+    cleanup.push(() => peer.close())
+    await peer.synced
+    const clients: Record<YwsVersion, YwsClient> = {
+      '3.1.0': yws(s.url, review.reviewId, review.token),
+      '3.0.0': yws(s.url, review.reviewId, review.token, { version: '3.0.0' }),
+    }
+    await until(() => Object.values(clients).every((c) => c.synced()))
+    for (const c of Object.values(clients)) c.doc.getText('t').insert(0, 'x'.repeat(100_000))
+    await until(() => clients['3.1.0'].stopped === 1 && clients['3.0.0'].opens >= 4, 12_000)
+    const old = clients['3.0.0']
+    const gaps = old.openedAt.slice(2).map((t, i) => Math.round(t - old.openedAt[i + 1]!))
+    console.log(
+      `[yws] frame over the limit: 3.1.0 closes ${JSON.stringify(clients['3.1.0'].closes)}; 3.0.0 closes ${JSON.stringify(old.closes)}, gaps between its refused connections ${JSON.stringify(gaps)} ms`,
+    )
+    expect(clients['3.1.0'].closes).toEqual([1009, 4413])
+    expect(clients['3.1.0'].denied[0]).toMatch(/^TOO_LARGE/)
+    expect(clients['3.1.0'].opens).toBe(2)
+    expect(old.closes[0]).toBe(1009)
+    expect(old.closes.slice(1).every((code) => code === 4413)).toBe(true)
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(2_500)
+    expect(peer.text()).toBe('')
+    expect(await storedText(s.store, review.reviewId)).toBe('')
+    // The refusal is about those document copies only: a fresh one writes.
+    const fresh = yws(s.url, review.reviewId, review.token)
+    await until(() => fresh.synced())
+    fresh.doc.getText('t').insert(0, 'small. ')
+    await until(() => peer.text() === 'small. ')
+  }, 30_000)
 
   it('[Y2] [R4] a failed save is not relayed and closes 1013; once the store is back the change is saved and relayed', async () => {
     const store = faultyStore(createMemoryStore())
@@ -263,17 +306,20 @@ describe('y-websocket door: who may enter [Y3]', () => {
       '3.0.0': yws(s.url, review.reviewId, 'not-a-token', { version: '3.0.0' }),
     }
     await until(() => Object.values(clients).every((c) => c.closes.length > 0), 5_000)
-    const at = { '3.1.0': clients['3.1.0'].opens, '3.0.0': clients['3.0.0'].opens }
-    await sleep(10_000)
+    await sleep(10_500)
     const reconnects = {
-      '3.1.0': clients['3.1.0'].opens - at['3.1.0'],
-      '3.0.0': clients['3.0.0'].opens - at['3.0.0'],
+      '3.1.0': reconnectsWithin(clients['3.1.0'], 10_000),
+      '3.0.0': reconnectsWithin(clients['3.0.0'], 10_000),
     }
-    console.log(`[yws] Y3 bad token, reconnects in 10 s after the refusal: ${JSON.stringify(reconnects)}`)
+    const gap = Math.round(shortestGapMs(clients['3.0.0']))
+    console.log(
+      `[yws] Y3 bad token, reconnects in 10 s after the refusal: ${JSON.stringify(reconnects)}; 3.0.0 shortest gap between connections ${gap} ms`,
+    )
     expect(reconnects['3.1.0']).toBe(0)
     expect(clients['3.1.0'].stopped).toBe(1)
     expect(reconnects['3.0.0']).toBeGreaterThanOrEqual(2)
-    expect(reconnects['3.0.0']).toBeLessThanOrEqual(5)
+    expect(reconnects['3.0.0']).toBeLessThanOrEqual(4)
+    expect(gap).toBeGreaterThanOrEqual(2_500)
     expect(clients['3.0.0'].closes.every((c) => c === 4401)).toBe(true)
     // Nothing of the document ever reached them.
     for (const c of Object.values(clients)) expect(c.doc.getXmlFragment('prfaq').length).toBe(0)

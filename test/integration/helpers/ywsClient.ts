@@ -16,12 +16,29 @@ export interface YwsClient {
   provider: Provider310
   denied: string[]
   closes: number[]
+  /** When each close came (performance.now()). */
+  closedAt: number[]
   /** Connections opened (the first one included). */
   opens: number
+  /** When each connection opened (performance.now()), for reconnect rates. */
+  openedAt: number[]
   /** `closed` events (3.1.0: a permanent close code stopped it). */
   stopped: number
   synced: () => boolean
   destroy: () => void
+}
+
+/** Connections opened within `ms` after the first close (a refusal): the reconnect count. */
+export function reconnectsWithin(client: YwsClient, ms: number): number {
+  const from = client.closedAt[0]
+  if (from === undefined) return 0
+  return client.openedAt.filter((t) => t > from && t <= from + ms).length
+}
+
+/** The shortest time between two connections of a client (Infinity with fewer than two). */
+export function shortestGapMs(client: YwsClient): number {
+  const gaps = client.openedAt.slice(1).map((t, i) => t - client.openedAt[i]!)
+  return Math.min(...gaps)
 }
 
 export const doorUrl = (serverUrl: string): string => `${serverUrl.replace(/^http/, 'ws')}/yjs`
@@ -55,7 +72,9 @@ export function ywsClient(
     provider,
     denied: [],
     closes: [],
+    closedAt: [],
     opens: 0,
+    openedAt: [],
     stopped: 0,
     synced: () => provider.synced,
     destroy: () => {
@@ -69,10 +88,14 @@ export function ywsClient(
     client.denied.push(decoding.readVarString(decoder))
   }
   provider.on('status', ({ status }) => {
-    if (status === 'connected') client.opens++
+    if (status !== 'connected') return
+    client.opens++
+    client.openedAt.push(performance.now())
   })
   provider.on('connection-close', (event) => {
-    if (event) client.closes.push(event.code)
+    if (!event) return
+    client.closes.push(event.code)
+    client.closedAt.push(performance.now())
   })
   provider.on('closed', () => client.stopped++)
   return client
