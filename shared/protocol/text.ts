@@ -44,12 +44,12 @@ export const wellFormed = (max: number) =>
 
 /**
  * A text field: checked, normalised (NFC, trimmed), then at least one visible character and at
- * most `max` UTF-16 units. `{ optional: true }` lets an empty value through (as "none").
+ * most `max` UTF-16 units. `{ allowEmpty: true }` lets an empty value through (as "none").
  */
 export function userText(max: number, opts: { allowEmpty?: boolean } = {}) {
+  // No bound before normalising: frames and HTTP bodies are capped already, and every step is linear.
   return z
     .string()
-    .max(max * 4) // a bound before normalising: NFC never grows text more than threefold
     .superRefine((s, ctx) => {
       const problem = textProblem(s)
       if (problem) ctx.addIssue({ code: 'custom', message: problem })
