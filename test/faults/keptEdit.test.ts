@@ -104,6 +104,23 @@ describe('an edit kept while the store fails', () => {
     expect(fresh.text()).toBe('kept')
   })
 
+  it('[SV2] the others get a kept change from the retry that saves it, with nobody editing again', async () => {
+    const s = await start()
+    const review = await createReview(s.url)
+    const other = await join(s.url, review.invites.author, 'Bo')
+    const writer = client(s.url, review.token)
+    const watcher = client(s.url, other.token)
+    await Promise.all([writer.synced, watcher.synced])
+    s.store.fault = 'busy'
+    writer.doc.getText('t').insert(0, 'late but saved')
+    await until(() => writer.acks.some((a) => !a.ok))
+    await sleep(IDLE_MS * 3)
+    expect(watcher.text()).toBe('')
+    s.store.fault = 'none'
+    await until(() => watcher.text() === 'late but saved', 10_000)
+    expect(await storedText(s.store, review.reviewId)).toBe('late but saved')
+  })
+
   it('[SV1] a shutdown while the store fails names the review and the bytes it could not save', async () => {
     const s = await start()
     const review = await createReview(s.url)
