@@ -46,6 +46,32 @@ export interface App {
   close: () => Promise<void>
 }
 
+const HEALTH_READ_MS = 2_000
+
+/** Why the store cannot answer a read within `HEALTH_READ_MS`, or null when it can. */
+async function storeReadProblem(store: Store): Promise<string | null> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(
+      () => resolve(`the store did not answer a read within ${HEALTH_READ_MS} ms`),
+      HEALTH_READ_MS,
+    )
+  })
+  try {
+    return await Promise.race([
+      Promise.resolve()
+        .then(() => store.getReview('healthz'))
+        .then(
+          () => null,
+          (e: unknown) => `the store cannot read: ${(e as Error).message}`,
+        ),
+      late,
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** Builds the server from its parts (CONVENTIONS §6); server/main.ts picks the real ones. */
 export function createApp({ store, config, clock = Date.now, ids = newId, logger, secrets }: AppDeps): App {
   const log = logger ?? createLogger(config.logLevel)
@@ -81,7 +107,10 @@ export function createApp({ store, config, clock = Date.now, ids = newId, logger
 
   app.use(securityHeaders(publicUrl))
   app.use('/api', limitGuesses(guesses, log, Math.ceil(60 / rates.guessesPerMin)))
-  app.get('/healthz', (_req, res) => {
+  // Up means able to read the store too: one indexed lookup, answered 503 with the reason [DB2].
+  app.get('/healthz', async (_req, res) => {
+    const reason = await storeReadProblem(store)
+    if (reason) return res.status(503).json({ ok: false, reason })
     res.json({ ok: true })
   })
   app.use('/api', roundsRouter({ ...deps, rooms }), exportsRouter({ ...deps, rooms }))

@@ -21,6 +21,12 @@ function validate<T extends z.ZodType>(
 ): { ok: true; value: z.infer<T> } | { ok: false; message: string } {
   const parsed = schema.safeParse(req.body)
   if (parsed.success) return { ok: true, value: parsed.data }
+  // Strict bodies, as commands: a typo or a junk field is named, never silently ignored.
+  const unknown = parsed.error.issues.find((i) => i.code === 'unrecognized_keys')
+  if (unknown) {
+    const fields = unknown.keys.map((k) => `"${[...unknown.path, k].join('.')}"`).join(', ')
+    return { ok: false, message: `The request has unknown field(s) ${fields}; remove them.` }
+  }
   const issue = parsed.error.issues[0]
   const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : ''
   return { ok: false, message: `The request was not understood${where}: ${issue?.message ?? 'invalid'}.` }

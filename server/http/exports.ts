@@ -28,8 +28,17 @@ function exportInput(deps: ReviewDeps, { room, participantId }: Reader): ExportI
   }
 }
 
+/**
+ * A title as it may appear in a file name: a lone surrogate (stored before titles were checked,
+ * TX1) becomes U+FFFD, so `encodeURIComponent` cannot throw and an export never fails on it [TX2];
+ * direction and other control characters are dropped.
+ */
+const fileSafe = (title: string): string =>
+  title.replace(/\p{Cs}/gu, '\uFFFD').replace(/[\p{Cc}\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/gu, '')
+
 /** A file name from the title: ASCII for old clients, the full title as RFC 5987 `filename*`. */
-export function contentDisposition(kind: 'inline' | 'attachment', title: string, ext: string): string {
+export function contentDisposition(kind: 'inline' | 'attachment', rawTitle: string, ext: string): string {
+  const title = fileSafe(rawTitle)
   const ascii =
     title
       .normalize('NFKD')

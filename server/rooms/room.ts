@@ -8,7 +8,7 @@ import type { WireError } from '../../shared/protocol/errors'
 import type { AppSocket } from '../socket/types'
 import type { RoomDeps } from './deps'
 import { Outbox, syncMessageOf } from './outbox'
-import { isPeer, type RoomMember, type RoomPeer } from './peer'
+import type { RoomMember, RoomPeer } from './peer'
 import { Presence } from './presence'
 import { RoomViews } from './views'
 
@@ -21,6 +21,10 @@ export interface CommandAck {
 }
 
 export const SERVER_ORIGIN = Symbol('server')
+
+/** Pauses between retries of unsaved changes: doubling from the first to the last. */
+const RETRY_FIRST_MS = 250
+const RETRY_MAX_MS = 5_000
 
 /** A client update waiting for the end of the turn (`Room.applyQueued`). */
 interface QueuedUpdate {
@@ -84,10 +88,15 @@ export class Room {
     this.captured.push(update)
   }
   private fullCache: Uint8Array | null = null
-  /** Changes whose write failed: saved again with the next write, so nothing applied is lost. */
+  /**
+   * Changes whose write failed: saved again with the next write, and retried on their own until
+   * saved (`retryUnsaved`), so nothing applied is lost. A room holding any is never unloaded.
+   */
   private unsaved: Uint8Array[] = []
-  /** Peers' changes applied but not yet saved: relayed to the room once a write commits them. */
-  private unrelayed: Uint8Array[] = []
+  /** Changes applied but not yet saved: relayed to the room once a write commits them. */
+  private unrelayed: Array<{ change: Uint8Array; sender: RoomMember | null }> = []
+  private retryTimer: NodeJS.Timeout | null = null
+  private retryMs = RETRY_FIRST_MS
   readonly presence: Presence
   /** Document changes on their way to the room, coalesced per turn when the room is busy. */
   readonly outbox: Outbox
@@ -198,14 +207,10 @@ export class Room {
         pending.push(Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(this.doc)))
     }
     const toSave = [...changes, ...pending]
-    // A peer's change (y-websocket) goes out only once saved: it has no ack that could tell its
-    // sender, or anyone, that it was lost (DESIGN: saved before relayed). Socket.IO's as before.
-    const afterSave = batch.some((q) => isPeer(q.sender))
-    if (!afterSave) {
-      for (const change of changes) this.outbox.push(change, origin)
-      this.outbox.flush()
-    }
-    const saved = toSave.length > 0 ? this.saveUpdates(toSave, afterSave ? changes : []) : null
+    // Changes go to the others only once saved (docs/protocol.md): a change whose write fails is
+    // never shown to anyone before it is stored, so nobody sees text a restart could take back.
+    const relay = changes.map((change) => ({ change, sender: origin }))
+    const saved = toSave.length > 0 ? this.saveUpdates(toSave, relay) : null
     batch.forEach((q, i) => q.resolve({ result: results[i] ?? 'unreadable', saved }))
   }
 
@@ -228,7 +233,10 @@ export class Room {
    * Saves document changes (and any earlier unsaved ones); true once committed. `relay` (changes
    * among `updates`) and any held back by an earlier failed write go to the room once committed.
    */
-  async saveUpdates(updates: Uint8Array[], relay: Uint8Array[] = []): Promise<boolean> {
+  async saveUpdates(
+    updates: Uint8Array[],
+    relay: Array<{ change: Uint8Array; sender: RoomMember | null }> = [],
+  ): Promise<boolean> {
     for (const u of updates) this.uncommitted.add(u)
     const batch = this.unsaved.length > 0 ? [...this.unsaved, ...updates] : updates
     this.unsaved = []
@@ -241,15 +249,40 @@ export class Room {
         for (const u of batch) w.need.delete(u)
         if (w.need.size === 0) this.settleWaiter(w, true)
       }
-      if (!this.destroyed) for (const change of toRelay) this.outbox.push(change, null)
+      if (!this.destroyed) for (const r of toRelay) this.outbox.push(r.change, r.sender)
+      if (this.unsaved.length === 0) this.retryMs = RETRY_FIRST_MS
       return true
     } catch (e) {
       this.unsaved.push(...batch)
       this.unrelayed.push(...toRelay)
       for (const w of this.commitWaiters) if (batch.some((u) => w.need.has(u))) this.settleWaiter(w, false)
-      this.deps.logger.error({ err: e, review: this.id }, 'saving document changes failed')
+      this.deps.logger.error(
+        { err: e, review: this.id, changes: this.unsaved.length, bytes: this.unsavedBytes() },
+        'saving document changes failed; retrying',
+      )
+      this.retryUnsaved()
       return false
     }
+  }
+
+  /** Bytes of the changes applied here that no write has committed yet (0 when all are saved). */
+  unsavedBytes(): number {
+    return this.unsaved.reduce((n, u) => n + u.byteLength, 0)
+  }
+
+  /**
+   * Saves the unsaved changes again after a pause that doubles up to `RETRY_MAX_MS`, until a
+   * write commits them: a change answered "kept" is saved even if nobody edits again.
+   */
+  private retryUnsaved(): void {
+    if (this.retryTimer || this.destroyed) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      if (this.destroyed || this.unsaved.length === 0) return
+      void this.saveUpdates([])
+    }, this.retryMs)
+    this.retryTimer.unref()
+    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS)
   }
 
   /** Changes applied to the document and not committed yet (in a write under way, or unsaved). */
@@ -273,8 +306,13 @@ export class Room {
     } finally {
       this.captured = []
     }
-    for (const c of changes) this.outbox.push(c, null)
-    return changes.length === 0 || this.saveUpdates(changes)
+    return (
+      changes.length === 0 ||
+      this.saveUpdates(
+        changes,
+        changes.map((change) => ({ change, sender: null })),
+      )
+    )
   }
 
   /** Runs `fn` after every command or join before it; the log's order is this order. */
@@ -316,8 +354,14 @@ export class Room {
     return new Set(this.onlineCount.keys())
   }
 
+  /** Nobody here, nothing being written and nothing unsaved: the room may be unloaded. */
   idle(): boolean {
-    return this.connections() === 0 && this.pendingConnects === 0 && this.writes.size === 0
+    return (
+      this.connections() === 0 &&
+      this.pendingConnects === 0 &&
+      this.writes.size === 0 &&
+      this.unsaved.length === 0
+    )
   }
 
   /** Open connections of every kind: Socket.IO sockets and peers. */
@@ -391,6 +435,7 @@ export class Room {
   destroy(): void {
     this.outbox.flush()
     this.destroyed = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
     this.presence.destroy()
     this.doc.off('update', this.onUpdate)
     this.awareness.destroy()

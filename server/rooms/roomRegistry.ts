@@ -4,7 +4,8 @@ import { Room } from './room'
 /**
  * Rooms load lazily (concurrent connects share one load) and unload once empty: after the last
  * client left and a short idle time, the room's writes are flushed and everything it holds is
- * released, so a process can host rooms by the thousand (TARGETS P8).
+ * released, so a process can host rooms by the thousand (TARGETS P8). A room with unsaved
+ * changes stays loaded (`Room.idle`) while it retries them, however long the store is down.
  */
 export class RoomRegistry {
   private readonly loading = new Map<string, Promise<Room | null>>()
@@ -71,14 +72,26 @@ export class RoomRegistry {
     room.destroy()
   }
 
-  /** Flushes and releases every room (shutdown). */
+  /**
+   * Flushes and releases every room (shutdown). Changes still unsaved get one last write; what
+   * that cannot save is named in the log (review id, changes, bytes) before it is let go.
+   */
   async closeAll(): Promise<void> {
     for (const t of this.timers.values()) clearTimeout(t)
     this.timers.clear()
     await Promise.allSettled([...this.loading.values()])
     const rooms = [...this.loaded.values()]
     await Promise.allSettled(rooms.map((r) => r.flush()))
-    for (const r of rooms) r.destroy()
+    await Promise.allSettled(rooms.filter((r) => r.unsavedBytes() > 0).map((r) => r.saveUpdates([])))
+    for (const r of rooms) {
+      const bytes = r.unsavedBytes()
+      if (bytes > 0)
+        this.deps.logger.error(
+          { review: r.id, bytes },
+          `shutdown: document changes of review ${r.id} (${bytes} bytes) could not be saved and are lost`,
+        )
+      r.destroy()
+    }
     this.loaded.clear()
   }
 }

@@ -36,6 +36,39 @@ export interface SqliteOptions {
 /** Thrown when DATA_DIR cannot hold the database; main prints it and stops. */
 export class DataDirError extends Error {}
 
+/** Thrown when the database file is not a database or is damaged; main prints it and stops [DB1]. */
+export class DamagedDatabaseError extends DataDirError {}
+
+/** The section of docs/operations.md that says what to do next; named in every refusal. */
+const RESTORE_STEP =
+  'Stop here and restore the last backup: see "Restoring a damaged database" in docs/operations.md ' +
+  '(move prfaq.sqlite, prfaq.sqlite-wal and prfaq.sqlite-shm aside, copy the backup in its place, start again).'
+
+/**
+ * Opens the database for real and runs `PRAGMA quick_check` before anything else touches it: a
+ * file that is not a database, or whose pages are damaged, stops the start with its path and the
+ * restore step, rather than starting and failing every read later [DB1]. quick_check reads every
+ * page once (linear in the file) but skips the index-versus-table comparison of integrity_check.
+ */
+function checkDatabase(db: Database.Database, file: string): void {
+  let problems: string[]
+  try {
+    db.pragma('journal_mode = WAL')
+    problems = (db.pragma('quick_check(5)', { simple: false }) as Array<{ quick_check: string }>).map(
+      (r) => r.quick_check,
+    )
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? ''
+    if (!/^SQLITE_(NOTADB|CORRUPT)/.test(code)) throw e
+    problems = [(e as Error).message]
+  }
+  if (problems.length === 1 && problems[0] === 'ok') return
+  db.close()
+  throw new DamagedDatabaseError(
+    `The database file ${file} cannot be read: ${problems.join('; ').replace(/\n/g, '; ')}. ${RESTORE_STEP}`,
+  )
+}
+
 /** Page size of a new database: small commits write small WAL frames (P9). */
 const PAGE_SIZE = 1024
 /** A log longer than this is folded into its snapshot (in the writer thread) before a room loads it. */
@@ -86,7 +119,7 @@ export function createSqliteStore(options: SqliteOptions): Store {
   const db = openDatabase(file)
   db.pragma('busy_timeout = 5000')
   db.pragma(`page_size = ${options.pageSize ?? PAGE_SIZE}`) // only takes effect on a new, empty database
-  db.pragma('journal_mode = WAL')
+  checkDatabase(db, file) // also switches it to WAL
   migrateSqlite(db, SQLITE_MIGRATIONS)
 
   const q = {

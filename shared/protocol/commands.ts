@@ -11,6 +11,7 @@ import {
   STANCES,
 } from '../domain/types'
 import { err, ok, type Result } from '../domain/result'
+import { userText, wellFormed } from './text'
 
 /** Limits that keep one command small; the server also caps frames (M2). */
 export const LIMITS = {
@@ -30,7 +31,8 @@ export const LIMITS = {
 } as const
 
 const id = z.string().min(1).max(LIMITS.id)
-const text = (max: number) => z.string().trim().min(1).max(max)
+/** Every text people type goes through `userText`: well-formed, no bidi controls, visible, NFC [TX1]. */
+const text = (max: number) => userText(max)
 
 const anchorSchema = z.strictObject({
   start: z.string().min(1).max(512),
@@ -109,7 +111,7 @@ const commandSchema = z.discriminatedUnion('type', [
     type: z.literal('decision.signoff'),
     stance: z.enum(STANCES),
     rationale: text(LIMITS.rationale),
-    conditions: z.string().trim().max(LIMITS.rationale).optional(),
+    conditions: userText(LIMITS.rationale, { allowEmpty: true }).optional(),
   }),
   z.strictObject({
     ...base,
@@ -169,15 +171,15 @@ export const timerMinutes = z
   .min(1, { error: 'Use whole minutes: 1 or more.' })
   .max(LIMITS.maxTimerSeconds / 60, { error: `At most ${LIMITS.maxTimerSeconds / 60} minutes (a day).` })
 
-export const joinBodySchema = z.object({
+export const joinBodySchema = z.strictObject({
   name: text(LIMITS.name),
   function: z.enum(FUNCTIONS),
 })
 
-export const createReviewBodySchema = z.object({
+export const createReviewBodySchema = z.strictObject({
   title: text(LIMITS.title),
   facilitator: joinBodySchema,
-  markdown: z.string().max(1_000_000).optional(),
+  markdown: wellFormed(1_000_000).optional(),
 })
 
 /** The fields each command type may carry (strict: anything else is `INVALID`). */

@@ -1,6 +1,38 @@
 import type { Page } from 'playwright-core'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp, type App } from '../../server/app'
+import { testConfig } from '../../server/config'
+import { silentLogger } from '../../server/logger'
+import { createMemoryStore } from '../../server/store/memory'
+import type { Store } from '../../server/store/types'
 import { createReviewInPage, editorOf, joinInPage, newPage, screenshot, useStage } from './harness'
+import { E2E_CLIENT_DIR } from './paths'
+
+/** A real store whose writes wait while `held` (the commit takes as long as the test says). */
+function gatedStore(inner: Store): Store & { hold: () => void; release: () => void; waiting: () => number } {
+  let gate: Promise<void> | null = null
+  let open = () => {}
+  let waiting = 0
+  return {
+    ...inner,
+    write: async (id, set) => {
+      if (gate) {
+        waiting++
+        await gate
+        waiting--
+      }
+      return inner.write(id, set)
+    },
+    hold: () => {
+      gate ??= new Promise((resolve) => (open = resolve))
+    },
+    release: () => {
+      gate = null
+      open()
+    },
+    waiting: () => waiting,
+  }
+}
 
 /** Records every text the save indicator shows (and whether the paste is on the page then). */
 async function recordLabels(page: Page): Promise<void> {
@@ -88,5 +120,55 @@ describe('a refused change in Chromium', () => {
     expect(errors.filter((e) => /clock|Cannot read/.test(e))).toEqual([])
     await a.context.close()
     await b.context.close()
+  })
+})
+
+/**
+ * "All changes saved" means the server acknowledged every change, and it acknowledges only after
+ * the write committed: with the commit held, the label must not say saved, however long it waits.
+ */
+describe('saved means acknowledged in Chromium', () => {
+  const stage = useStage() // the browser; the server is this suite's own, with a store that waits
+  const store = gatedStore(createMemoryStore())
+  let app: App
+  let url = ''
+  beforeAll(async () => {
+    app = createApp({ store, config: testConfig({ clientDir: E2E_CLIENT_DIR }), logger: silentLogger() })
+    url = await app.listen()
+  })
+  afterAll(async () => {
+    store.release()
+    await app.close()
+    await store.close()
+  })
+
+  it('[DOC1] [R4] while the commit is held the label is never "All changes saved"; it is once the write commits', async () => {
+    const a = await newPage(stage.browser)
+    await createReviewInPage(a.page, url, 'Held commit', 'Ada Lovelace')
+    await a.page.getByRole('button', { name: 'Open the board' }).click()
+    await editorOf(a.page).locator('h1').waitFor()
+    const status = a.page.getByTestId('save-status')
+    await status.filter({ hasText: 'All changes saved' }).waitFor()
+    await editorOf(a.page).click()
+    await a.page.keyboard.press('Control+End')
+    await recordLabels(a.page)
+
+    store.hold()
+    await a.page.keyboard.type('Held words.')
+    await expect.poll(() => store.waiting(), { timeout: 10_000 }).toBeGreaterThan(0)
+    await a.page.waitForTimeout(1500) // far longer than an ack takes when the store answers
+    expect(await status.innerText()).not.toBe('All changes saved')
+    const whileHeld = (await recordedLabels(a.page)).map((l) => l.label)
+    expect(whileHeld.length, 'the indicator changed when typing started').toBeGreaterThan(0)
+    expect(
+      whileHeld.filter((l) => l === 'All changes saved'),
+      JSON.stringify(whileHeld),
+    ).toEqual([])
+
+    store.release()
+    await status.filter({ hasText: 'All changes saved' }).waitFor({ timeout: 10_000 })
+    await a.page.reload()
+    await editorOf(a.page).filter({ hasText: 'Held words.' }).waitFor()
+    await a.context.close()
   })
 })
