@@ -197,6 +197,8 @@ describe('every step safe', () => {
 
     // Eve's browser also starts a review of its own; her home page lists both.
     await createReviewInPage(eve, stage.url, 'Lunch Kit', 'Eve Eng')
+    // The test server runs on 127.0.0.1: the start page says these links open nowhere else, and how to share.
+    await eve.getByTestId('share-note').getByText('HOST=0.0.0.0 PUBLIC_URL=').waitFor()
     await eve.goto(`${stage.url}/reviews`)
     const rows = eve.getByTestId('review-row')
     await expect.poll(() => rows.count()).toBe(2)
