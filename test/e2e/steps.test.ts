@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { advance, pantryPlanCast, selectInDocument, waitForPhase, writeCard } from './critique.helpers'
-import { axeViolations, createReviewInPage, editorOf, screenshot, useStage } from './harness'
+import { axeViolations, createReviewInPage, editorOf, newPage, screenshot, useStage } from './harness'
 
 /**
  * Issue 13, "every step safe", the smaller steps of one review played through two rounds: Pat
@@ -217,5 +217,26 @@ describe('every step safe', () => {
     await waitForPhase(eve, 'closed')
     await editorOf(eve).getByText('Yes: the plan is kept on the phone.').waitFor()
     expect(problems).toEqual([])
+  })
+
+  it('[M2] creating from a 2.5 MB file names the limit and what to do, and creates nothing', async () => {
+    const { page, context } = await newPage(stage.browser)
+    await page.goto(stage.url)
+    await page.getByLabel('Review title').fill('Too big')
+    await page.getByLabel('Your name').fill('Bo Big')
+    await page.getByLabel('Bring my own Markdown').check()
+    await page.getByLabel('Upload a Markdown file').setInputFiles({
+      name: 'big.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from(`# Big\n\n${'lorem ipsum dolor sit amet '.repeat(95_000)}\n`),
+    })
+    await expect.poll(() => page.getByLabel('Or paste Markdown').inputValue()).toContain('# Big')
+    await page.getByRole('button', { name: 'Create review' }).click()
+    const alert = page.getByRole('alert').filter({ hasText: /The limit is 2 MB; this was 2\.\d MB\./ })
+    await alert.waitFor()
+    expect(await alert.innerText()).toMatch(/remove pasted images/)
+    expect(await page.getByRole('heading', { name: /is ready/ }).count()).toBe(0)
+    await screenshot(page, 'steps-start-too-large')
+    await context.close()
   })
 })
