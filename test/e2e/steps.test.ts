@@ -169,7 +169,7 @@ describe('every step safe', () => {
     await eve.setViewportSize({ width: 1280, height: 860 })
   })
 
-  it('[DC4] the printable page opens in a preview with a Print button; the home page lists reviews with phase, round and outcome', async () => {
+  it('[EXP3] [PA14] the printable page opens in a preview with a Print button; the home page lists reviews with phase, round and outcome', async () => {
     for (const p of [eve, lee]) await p.getByRole('button', { name: "I'm done reading" }).click()
     for (const step of ['Start critique', 'Start discussion', 'Start triage', 'Start decision'])
       await advance(pat, step)
