@@ -199,6 +199,16 @@ describe('every step safe', () => {
     await createReviewInPage(eve, stage.url, 'Lunch Kit', 'Eve Eng')
     // The test server runs on 127.0.0.1: the start page says these links open nowhere else, and how to share.
     await eve.getByTestId('share-note').getByText('HOST=0.0.0.0 PUBLIC_URL=').waitFor()
+    // The facilitator's own way back from another device: the return link on the start page [PA11].
+    const back = await eve.getByRole('textbox', { name: 'Your personal return link' }).inputValue()
+    const laptop = await newPage(stage.browser)
+    await laptop.page.goto(back)
+    await laptop.page.waitForURL(/\/r\//)
+    await laptop.page
+      .getByRole('group', { name: 'Move the review' })
+      .getByRole('button', { name: 'Start reading' })
+      .waitFor()
+    await laptop.context.close()
     await eve.goto(`${stage.url}/reviews`)
     const rows = eve.getByTestId('review-row')
     await expect.poll(() => rows.count()).toBe(2)
