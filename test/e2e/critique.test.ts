@@ -8,7 +8,7 @@ import {
   waitForPhase,
   writeCard,
 } from './critique.helpers'
-import { expectAxeClean, screenshot, useStage } from './harness'
+import { editorOf, expectAxeClean, screenshot, useStage } from './harness'
 
 /**
  * Issue 4 in the browser: a facilitator-author (Pat, product) and two reviewers (Eve, engineering;
@@ -37,7 +37,9 @@ describe('critique, discussion and triage in Chromium', () => {
   })
 
   it('[CD1] [CV1] [CV5] reviewers write anchored cards in blind critique and see only their own', async () => {
-    // A mouse selection offers a floating "Add card" beside it; the form opens on that passage.
+    // A mouse selection (of a passage on screen, as with a mouse) offers a floating "Add card"
+    // beside it; the form opens on that passage.
+    await editorOf(eve).getByText('No jargon, no feature list').scrollIntoViewIfNeeded()
     await selectInDocument(eve, 'No jargon, no feature list')
     await eve.getByTestId('selection-card-button').click()
     const eveForm = eve.getByTestId('card-composer')

@@ -84,7 +84,11 @@ describe('facilitation in Chromium', () => {
     const field = fac.page.getByRole('textbox', { name: 'Reviewer link' })
     const old = await field.inputValue()
     await fac.page.getByTestId('facilitator-panel').getByRole('button', { name: 'New link' }).nth(1).click()
-    await fac.page.getByRole('dialog').getByRole('button', { name: 'Make new link' }).click()
+    // Each confirmation is named by its own title (no shared id) [W1].
+    await fac.page
+      .getByRole('dialog', { name: 'New reviewer link?' })
+      .getByRole('button', { name: 'Make new link' })
+      .click()
     await fac.page.waitForFunction(
       (before) =>
         (document.querySelector('input[aria-label], input') as HTMLInputElement | null) !== null &&
@@ -95,7 +99,10 @@ describe('facilitation in Chromium', () => {
     // Removing the reviewer closes their board.
     await fac.page.locator('summary', { hasText: 'People and roles' }).click()
     await fac.page.getByRole('button', { name: 'Remove Rita Reviewer' }).click()
-    await fac.page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click()
+    await fac.page
+      .getByRole('dialog', { name: 'Remove Rita Reviewer?' })
+      .getByRole('button', { name: 'Remove' })
+      .click()
     await rev.page
       .getByRole('heading', { name: 'You are no longer on this board' })
       .waitFor({ timeout: 5_000 })

@@ -57,12 +57,19 @@ describe('a meeting on the board', () => {
   let lee: Page
   const problems: string[] = []
 
-  /** Screens at three sizes (looked at by people), axe once at the laptop size. */
+  /**
+   * Screens at three sizes (looked at by people), axe once at the laptop size; at every size no
+   * sideways scroll, and on the phone a header under 100 px.
+   */
   async function look(page: Page, name: string) {
     for (const size of SIZES) {
       await page.setViewportSize(size)
       await page.waitForTimeout(120)
       await screenshot(page, `meeting-${name}-${size.width}`)
+      if (!(await noSidewaysScroll(page))) problems.push(`${name}: sideways scroll at ${size.width}`)
+      const header = (await page.locator('.board-header').boundingBox())!
+      if (size.width < 600 && header.height >= 100)
+        problems.push(`${name}: phone header ${Math.round(header.height)} px`)
     }
     await page.setViewportSize(DEFAULT)
     for (const v of await axeViolations(page)) problems.push(`${name}: ${v.id} ${JSON.stringify(v.nodes)}`)
@@ -255,6 +262,18 @@ describe('a meeting on the board', () => {
     ).toContain('btn-primary')
     await look(pat, 'triage-facilitator')
     await look(eve, 'triage-reviewer')
+    // A phone: the header keeps the one primary step; the others are behind "More".
+    await pat.setViewportSize(SIZES[2])
+    const back = moves.getByRole('button', { name: 'Back to discussion' })
+    expect(await moves.getByRole('button', { name: 'Start revision' }).isVisible()).toBe(true)
+    expect(await back.isVisible()).toBe(false)
+    await moves.getByTestId('more-steps').click()
+    await back.waitFor({ state: 'visible' })
+    expect(await onScreen(pat, back, 30)).toBe(true)
+    await screenshot(pat, 'meeting-triage-facilitator-390-more')
+    await moves.getByTestId('more-steps').click()
+    await back.waitFor({ state: 'hidden' })
+    await pat.setViewportSize(DEFAULT)
   })
 
   it('[RN6] revision says what starting reading does; round 2 reading starts at zero without a reload', async () => {

@@ -61,7 +61,7 @@ describe('rounds, convergence and the decision in Chromium', () => {
     await cardOn(eve, 'Which data leaves the EU?').getByText('Passage edited').waitFor()
 
     const message = await advance(pat, 'Start reading')
-    expect(message).toMatch(/Round closes/)
+    expect(message).toMatch(/Round 1 closes and round 2 starts/) // [RN6]
     for (const p of everyone()) {
       await p.getByText('Round 2', { exact: true }).waitFor()
       const changes = p.getByTestId('what-changed')

@@ -41,15 +41,16 @@ export interface PhaseStep {
 
 /**
  * The usual next step where there are two ways forward [PH13]: from triage, revision when the
- * round left revision items, else the decision; from revision, the next round's reading.
+ * round left revision items or cards not yet triaged (an open fatal card is no ground for a
+ * decision), else the decision; from revision, the next round's reading.
  */
 function recommended(state: ReviewState): Phase | undefined {
-  if (state.phase === 'triage') return hasRevisionItems(state) ? 'revision' : 'decision'
+  if (state.phase === 'triage') return mayNeedRevision(state) ? 'revision' : 'decision'
   return FORWARD[state.phase][0]
 }
 
-function hasRevisionItems(state: ReviewState): boolean {
-  return Object.values(state.cards).some((c) => c.round === state.round && isRevisionItem(c))
+function mayNeedRevision(state: ReviewState): boolean {
+  return Object.values(state.cards).some((c) => c.round === state.round && (!c.triage || isRevisionItem(c)))
 }
 
 /**

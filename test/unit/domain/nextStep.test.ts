@@ -41,13 +41,22 @@ describe('the next step is obvious and the praise is no task', () => {
     expect(roundStats(s, 1, 0)).toMatchObject({ revisionItems: 1, revisionDone: 0 })
   })
 
-  it('[PH13] triage offers one primary step: revision with revision items, else the decision', () => {
+  it('[PH13] triage offers one primary step: revision while cards are open or accepted, else the decision', () => {
     const { s, ids } = triageWith('praise', 'concern')
-    expect(primaryOf(s)).toEqual(['decision'])
+    // Untriaged cards may still ask for a revision: the decision is not the obvious next step.
+    expect(primaryOf(s)).toEqual(['revision'])
     const praised = run(s, 'author', { type: 'card.triage', cardId: ids[0]!, disposition: 'accepted' })
-    expect(primaryOf(praised)).toEqual(['decision'])
+    expect(primaryOf(praised)).toEqual(['revision'])
+    const rejected = run(praised, 'author', {
+      type: 'card.triage',
+      cardId: ids[1]!,
+      disposition: 'rejected',
+      reason: 'Out of scope.',
+    })
+    expect(primaryOf(rejected)).toEqual(['decision']) // all triaged, only praise accepted
     const accepted = run(s, 'author', { type: 'card.triage', cardId: ids[1]!, disposition: 'accepted' })
     expect(primaryOf(accepted)).toEqual(['revision'])
+    expect(primaryOf(triageWith().s)).toEqual(['decision'])
     const revision = run(accepted, 'facilitator', { type: 'phase.advance', to: 'revision' })
     expect(primaryOf(revision)).toEqual(['reading'])
     for (const phase of ['draft', 'reading', 'critique', 'discussion'] as const)
