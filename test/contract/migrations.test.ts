@@ -92,7 +92,7 @@ describe('schema migrations: sqlite', () => {
     return d
   }
 
-  it('[X1] a version 1 database with a review in it is migrated at start and reads the same', async () => {
+  it('[STO2] [X1] a version 1 database with a review in it is migrated at start and reads the same', async () => {
     const dir = freshDir()
     const old = history()
     const { updates, text, round } = old
@@ -129,7 +129,7 @@ describe('schema migrations: sqlite', () => {
     await again.close()
   })
 
-  it('[X1] refuses a database written by a newer server, naming both versions', () => {
+  it('[STO2] refuses a database written by a newer server, naming both versions', () => {
     const dir = freshDir()
     const db = new Database(path.join(dir, 'prfaq.sqlite'))
     migrateSqlite(db, SQLITE_MIGRATIONS)
@@ -147,7 +147,7 @@ describe('schema migrations: postgres', () => {
     if (database) await (await database).drop()
   })
 
-  it('[X1] a version 1 database with a review in it is migrated at start and reads the same', async () => {
+  it('[STO2] [X1] a version 1 database with a review in it is migrated at start and reads the same', async () => {
     const db = await (database ??= createTestDatabase())
     const old = history()
     const { updates, text, round } = old
@@ -183,7 +183,7 @@ describe('schema migrations: postgres', () => {
     await again.close()
   })
 
-  it('[X1] refuses a database written by a newer server, naming both versions', async () => {
+  it('[STO2] refuses a database written by a newer server, naming both versions', async () => {
     const db = await (database ??= createTestDatabase())
     await createPostgresStore({ url: db.url }).then((s) => s.close())
     await db.query("INSERT INTO schema_migrations VALUES (99, 'from the future', 1)")
