@@ -89,6 +89,7 @@ export function markdown(rows: TableRow[]): string {
       ]
     : ['| scenario | ours | baseline | ratio | target | met |', '|---|---:|---:|---:|---|:---:|']
   for (const r of rows) {
+    if (!pg && r.scenario.includes('(PostgreSQL only)')) continue
     const base = r.note && Number.isFinite(r.baseline) ? `${fmt(r.baseline)} (${r.note})` : fmt(r.baseline)
     lines.push(
       pg
