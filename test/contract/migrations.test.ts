@@ -11,6 +11,7 @@ import { latestVersion, migratePostgres, migrateSqlite } from '../../server/stor
 import { SQLITE_MIGRATIONS } from '../../server/store/migrations/sqlite'
 import { createPostgresStore } from '../../server/store/postgres'
 import { createSqliteStore } from '../../server/store/sqlite'
+import { ExportError, openSqliteExport } from '../../server/store/sqliteExport'
 import type { Store } from '../../server/store/types'
 import { createTestDatabase, type TestDatabase } from '../integration/helpers/postgres'
 
@@ -107,6 +108,9 @@ describe('schema migrations: sqlite', () => {
     db.prepare('INSERT INTO invites VALUES (?, ?, ?)').run('invite-hash', 'old', 'author')
     db.prepare('INSERT INTO round_snapshots VALUES (?, ?, ?)').run('old', 1, round)
     db.close()
+    // npm run migrate-store reads only the current version, and says how to get there [STO1].
+    expect(() => openSqliteExport(dir)).toThrow(ExportError)
+    expect(() => openSqliteExport(dir)).toThrow(/schema version 1, .*Start the current server once on it/)
 
     const store = createSqliteStore({ dataDir: dir })
     try {
