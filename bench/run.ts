@@ -3,8 +3,9 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadavg } from 'node:os'
 import { hasTaskset } from './lib/proc'
-import { ROOT, type Kind } from './lib/servers'
-import { environment, markdown, medians, table, writeDoc, type Runs } from './lib/report'
+import { stopCluster } from './lib/postgres'
+import { ROOT, useStore, type Kind } from './lib/servers'
+import { environment, markdown, medians, table, writeDoc, type Runs, type Variant } from './lib/report'
 import type { Ctx, Outcome } from './lib/scenario'
 import { scenarios } from './scenarios'
 import { withTimeout } from './lib/clients'
@@ -15,6 +16,8 @@ import { withTimeout } from './lib/clients'
  * `npm run bench -- --quick` — a short smoke run: exits non-zero only on a crash or a
  * convergence failure, never on a figure.
  * Options: `--only P1,P3`, `--kinds ours,baseline`, `--runs 3` (median of runs), `--no-doc`, `--doc`,
+ * `--store postgres` (P9–P13 also on PostgreSQL: our server with DATABASE_URL on a cluster of the
+ * benchmark's own, beside SQLite and the reference in the same run, one more column in the table),
  * `--profile` (CPU profiles of our server under bench/results/profiles; summarise them with
  * `node --import tsx bench/profile.ts <file.cpuprofile>`).
  */
@@ -48,6 +51,18 @@ const only = option('only')?.split(',')
 // unless asked for, which halves its time.
 const kinds = (option('kinds')?.split(',') ?? (quick ? ['ours'] : ['ours', 'baseline'])) as Kind[]
 const runsWanted = Number(option('runs') ?? 1)
+const storeOption = option('store')
+if (storeOption !== undefined && storeOption !== 'postgres' && storeOption !== 'sqlite') {
+  console.error(`--store takes postgres (or sqlite, the default), not ${storeOption}`)
+  process.exit(2)
+}
+const onPostgres = storeOption === 'postgres' && kinds.includes('ours')
+/** The scenarios that measure saving (P9–P13; P10 comes out of P3's runs) also run on PostgreSQL. */
+const savesOnPostgres = (s: (typeof scenarios)[number]) => s.rows.some((r) => /^P(9|1[0-3])\b/.test(r.label))
+const variantsOf = (s: (typeof scenarios)[number]): Variant[] =>
+  onPostgres && savesOnPostgres(s)
+    ? kinds.flatMap((k): Variant[] => (k === 'ours' ? ['ours', 'postgres'] : [k]))
+    : kinds
 const selected = scenarios.filter((s) => !only || only.includes(s.id))
 const log = (msg: string) => console.log(msg)
 const ctx: Ctx = { quick, log }
@@ -87,22 +102,30 @@ async function runOnce(index: number): Promise<void> {
   records.push(record)
   for (const s of selected) {
     const reps = s.reps(quick)
-    record.runs[s.id] = { ours: [], baseline: [] }
+    const variants = variantsOf(s)
+    const runs: Partial<Record<Variant, Outcome[]>> = {}
+    for (const v of variants) runs[v] = []
+    record.runs[s.id] = runs
     for (let rep = 0; rep < reps; rep++) {
-      for (const kind of kinds) {
+      for (const kind of variants) {
         const t = performance.now()
         log(`[run ${index + 1}] ${s.id} ${s.title} — ${kind}, rep ${rep + 1}/${reps}`)
         let outcome: Outcome
+        // Our server on PostgreSQL is our server (same wire, same scenario code) with another store.
+        useStore(kind === 'postgres' ? 'postgres' : 'sqlite')
         try {
           // A hung scenario is a crash, not an endless run.
-          outcome = await withTimeout(s.run(kind, ctx), quick ? 120_000 : 900_000, `${s.id} ${kind}`)
+          const server: Kind = kind === 'postgres' ? 'ours' : kind
+          outcome = await withTimeout(s.run(server, ctx), quick ? 120_000 : 900_000, `${s.id} ${kind}`)
         } catch (e) {
           const msg = `${s.id} ${kind}: ${(e as Error).stack ?? e}`
           record.errors.push(msg)
           console.error(`  CRASH ${msg}`)
           continue
+        } finally {
+          useStore('sqlite')
         }
-        record.runs[s.id]![kind].push(outcome)
+        runs[kind]!.push(outcome)
         for (const c of outcome.convergence)
           if (!c.ok) record.convergenceFailures.push(`${s.id} ${kind}: ${c.detail}`)
         const bad = outcome.convergence.filter((c) => !c.ok)
@@ -119,33 +142,37 @@ async function runOnce(index: number): Promise<void> {
 
 function medianTable(records: RunRecord[]) {
   // Median per run over its repetitions, then the median over runs.
-  const med: Record<string, Record<Kind, Record<string, number>>> = {}
+  const med: Record<string, Partial<Record<Variant, Record<string, number>>>> = {}
   for (const s of selected) {
-    const per: Record<Kind, Outcome[]> = { ours: [], baseline: [] }
-    for (const r of records)
-      for (const kind of kinds) {
+    const variants = variantsOf(s)
+    med[s.id] = {}
+    for (const kind of variants) {
+      const per: Outcome[] = []
+      for (const r of records) {
         const outs = r.runs[s.id]?.[kind] ?? []
-        if (outs.length > 0) per[kind].push({ metrics: medians(outs), convergence: [] })
+        if (outs.length > 0) per.push({ metrics: medians(outs), convergence: [] })
       }
-    med[s.id] = { ours: medians(per.ours), baseline: medians(per.baseline) }
+      med[s.id]![kind] = medians(per)
+    }
   }
   return { med, rows: table(selected, med) }
 }
 
 for (let i = 0; i < runsWanted; i++) await runOnce(i)
+await stopCluster()
 
 const { med, rows } = medianTable(records)
 const invalid = records.flatMap((r) =>
   Object.entries(r.runs).flatMap(([id, byKind]) =>
     Object.entries(byKind).flatMap(([kind, outs]) =>
-      outs.flatMap((o) => (o.invalid ?? []).map((m) => `${id} ${kind}: ${m}`)),
+      (outs ?? []).flatMap((o) => (o.invalid ?? []).map((m) => `${id} ${kind}: ${m}`)),
     ),
   ),
 )
 const notes = records.flatMap((r) =>
   Object.entries(r.runs).flatMap(([id, byKind]) =>
     Object.entries(byKind).flatMap(([kind, outs]) =>
-      outs.flatMap((o) => (o.notes ?? []).map((m) => `${id} ${kind}: ${m}`)),
+      (outs ?? []).flatMap((o) => (o.notes ?? []).map((m) => `${id} ${kind}: ${m}`)),
     ),
   ),
 )
@@ -173,7 +200,7 @@ const body = [
 ].join('\n')
 console.log(`\n${body}`)
 console.log(`JSON record: ${jsonPath}`)
-if ((!quick || flag('doc')) && !flag('no-doc') && kinds.length === 2) {
+if ((!quick || flag('doc')) && !flag('no-doc') && kinds.includes('ours') && kinds.includes('baseline')) {
   writeDoc(body)
   console.log('docs/performance.md updated')
 }

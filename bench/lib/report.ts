@@ -9,11 +9,17 @@ import type { Outcome, Scenario } from './scenario'
 
 /** Medians over repetitions and runs, the Markdown table, and docs/performance.md. */
 
-export type Runs = Record<string, Record<Kind, Outcome[]>>
+/** What ran: our server on SQLite, ours on PostgreSQL (`--store postgres`), the reference. */
+export type Variant = Kind | 'postgres'
+
+export type Runs = Record<string, Partial<Record<Variant, Outcome[]>>>
 
 export interface TableRow {
   scenario: string
   ours: number
+  /** Ours on PostgreSQL, when the run had `--store postgres` (NaN otherwise). */
+  postgres: number
+  metPostgres: boolean | null
   baseline: number
   ratio: number
   target: string
@@ -30,7 +36,7 @@ export function medians(outcomes: Outcome[]): Record<string, number> {
 
 export function table(
   scenarios: Scenario[],
-  med: Record<string, Record<Kind, Record<string, number>>>,
+  med: Record<string, Partial<Record<Variant, Record<string, number>>>>,
 ): TableRow[] {
   const rows: TableRow[] = []
   for (const s of scenarios) {
@@ -38,13 +44,20 @@ export function table(
     if (!m) continue
     for (const r of s.rows) {
       const ours = m.ours?.[r.key] ?? Number.NaN
+      const postgres = m.postgres?.[r.key] ?? Number.NaN
       const baseline = m.baseline?.[r.key] ?? Number.NaN
       const ratio =
         Number.isFinite(ours) && Number.isFinite(baseline) && baseline !== 0 ? ours / baseline : Number.NaN
       const met = r.met && Number.isFinite(ours) ? r.met(ours, ratio) : null
+      const metPostgres =
+        r.met && Number.isFinite(postgres)
+          ? r.met(postgres, Number.isFinite(baseline) && baseline !== 0 ? postgres / baseline : Number.NaN)
+          : null
       rows.push({
         scenario: r.label,
         ours,
+        postgres,
+        metPostgres,
         baseline,
         ratio,
         target: r.target,
@@ -64,12 +77,25 @@ const fmt = (v: number) => {
   return String(round(v, 2))
 }
 
+const yes = (met: boolean | null) => (met === null ? '—' : met ? 'yes' : '**no**')
+
+/** The table; with `--store postgres` figures, two more columns: ours on PostgreSQL and whether it meets the target. */
 export function markdown(rows: TableRow[]): string {
-  const lines = ['| scenario | ours | baseline | ratio | target | met |', '|---|---:|---:|---:|---|:---:|']
+  const pg = rows.some((r) => Number.isFinite(r.postgres))
+  const lines = pg
+    ? [
+        '| scenario | ours (SQLite) | ours (PostgreSQL) | baseline | ratio (SQLite) | target | met (SQLite) | met (PostgreSQL) |',
+        '|---|---:|---:|---:|---:|---|:---:|:---:|',
+      ]
+    : ['| scenario | ours | baseline | ratio | target | met |', '|---|---:|---:|---:|---|:---:|']
   for (const r of rows) {
+    if (!pg && r.scenario.includes('(PostgreSQL only)')) continue
     const base = r.note && Number.isFinite(r.baseline) ? `${fmt(r.baseline)} (${r.note})` : fmt(r.baseline)
-    const met = r.met === null ? '—' : r.met ? 'yes' : '**no**'
-    lines.push(`| ${r.scenario} | ${fmt(r.ours)} | ${base} | ${fmt(r.ratio)} | ${r.target} | ${met} |`)
+    lines.push(
+      pg
+        ? `| ${r.scenario} | ${fmt(r.ours)} | ${fmt(r.postgres)} | ${base} | ${fmt(r.ratio)} | ${r.target} | ${yes(r.met)} | ${yes(r.metPostgres)} |`
+        : `| ${r.scenario} | ${fmt(r.ours)} | ${base} | ${fmt(r.ratio)} | ${r.target} | ${yes(r.met)} |`,
+    )
   }
   return lines.join('\n')
 }

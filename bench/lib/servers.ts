@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { databaseFor } from './postgres'
 import { freePort, hasTaskset } from './proc'
 import { sleep } from './stats'
 
@@ -12,8 +13,19 @@ import { sleep } from './stats'
 
 export type Kind = 'ours' | 'baseline'
 
+/** Where our server keeps its data: SQLite in its DATA_DIR (the default), or PostgreSQL (`--store postgres`). */
+export type StoreKind = 'sqlite' | 'postgres'
+let store: StoreKind = 'sqlite'
+/** The store our servers started from now on use (the runner sets it per variant). */
+export function useStore(kind: StoreKind): void {
+  store = kind
+}
+export const currentStore = (): StoreKind => store
+
 export interface ServerHandle {
   kind: Kind
+  /** Ours only: the store it runs on. */
+  store?: StoreKind
   port: number
   url: string
   pid: number
@@ -95,6 +107,8 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
       PUBLIC_URL: url,
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     })
+    if (store === 'postgres') env.DATABASE_URL = await databaseFor(dataDir)
+    else delete env.DATABASE_URL
     args = [...node, await serverBundle()]
   } else {
     if (opts.persist) env.YPERSISTENCE = join(dataDir, 'leveldb')
@@ -111,6 +125,7 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
   child.stderr?.pipe(log)
   const handle: ServerHandle = {
     kind,
+    store: kind === 'ours' ? store : undefined,
     port,
     url,
     pid: child.pid as number,

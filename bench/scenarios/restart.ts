@@ -1,6 +1,14 @@
 import { join } from 'node:path'
 import * as Y from 'yjs'
-import { startServer, removeDataDir, freshDataDir, type Kind, type ServerHandle } from '../lib/servers'
+import { databaseFor } from '../lib/postgres'
+import {
+  currentStore,
+  startServer,
+  removeDataDir,
+  freshDataDir,
+  type Kind,
+  type ServerHandle,
+} from '../lib/servers'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { createRoom, pool, type Room } from '../lib/access'
@@ -101,6 +109,18 @@ async function storeUpdates(
   reviewId: string,
   updates: Uint8Array[],
 ): Promise<void> {
+  if (kind === 'ours' && currentStore() === 'postgres') {
+    const { createPostgresStore } = await import('../../server/store/postgres')
+    const store = await createPostgresStore({
+      url: await databaseFor(dataDir),
+      foldOnOpen: false,
+      compaction: { maxBytes: Number.POSITIVE_INFINITY, maxRows: Number.POSITIVE_INFINITY },
+    })
+    for (let i = 0; i < updates.length; i += 5000)
+      await Promise.all(updates.slice(i, i + 5000).map((u) => store.write(reviewId, { updates: [u] })))
+    await store.close()
+    return
+  }
   if (kind === 'ours') {
     const { createSqliteStore } = await import('../../server/store/sqlite')
     const store = createSqliteStore({

@@ -43,7 +43,9 @@ storeContract('postgres', async () => {
   const db = await (database ??= createTestDatabase())
   const open = () => createPostgresStore({ url: db.url, compaction: policy })
   const first = await open() // migrates a new database
-  await db.query('TRUNCATE reviews, tokens, invites, events, doc_updates, snapshots, round_snapshots')
+  await db.query(
+    'TRUNCATE reviews, tokens, invites, events, doc_updates, snapshots, round_snapshots, sealed_invites, return_links',
+  )
   const opened: Store[] = [first]
   return {
     store: first,

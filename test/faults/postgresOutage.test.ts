@@ -17,10 +17,10 @@ import { throwawayCluster, type ThrowawayCluster } from './helpers/throwawayPost
 let cluster: ThrowawayCluster | undefined
 afterAll(() => cluster?.destroy())
 
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
+async function until(check: () => boolean, ms: number, what: string | (() => string)): Promise<void> {
   const t = Date.now()
   while (!check()) {
-    if (Date.now() - t > ms) throw new Error(`timed out: ${what}`)
+    if (Date.now() - t > ms) throw new Error(`timed out: ${typeof what === 'string' ? what : what()}`)
     await sleep(10)
   }
 }
@@ -40,8 +40,11 @@ describe('PostgreSQL stopped mid-run', () => {
     const server = await startServer({ store })
     const review = await createReview(server.url)
     const other = await join(server.url, review.invites.author, 'W1')
+    // Retrying as the app does (one retry at a time, growing delay): retrying every refused
+    // message on its own every 200 ms grows into a flood over a few seconds' outage, which the
+    // server rightly refuses (RATE_LIMITED) and then disconnects for good.
     const clients = [review.token, other.token].map(
-      (t) => new FaultClient(server.url, t, { reconnect: true }),
+      (t) => new FaultClient(server.url, t, { reconnect: true, retry: 'resync' }),
     )
     await until(() => clients.every((c) => c.synced > 0), 10_000, 'sync')
 
@@ -83,7 +86,7 @@ describe('PostgreSQL stopped mid-run', () => {
     cluster.stopImmediate()
     const downAt = Date.now()
     const countAtStop = clients.map((c) => c.markers.length)
-    await sleep(2_000)
+    await sleep(4_000)
     // While it is down: nothing inserted after the stop is acknowledged.
     const insertedWhileDown = clients.flatMap((c, i) => c.markers.slice(countAtStop[i]))
     const falseAcks = clients.flatMap((c, i) => c.markers.slice(countAtStop[i]).filter((m) => c.acked.has(m)))
@@ -100,7 +103,15 @@ describe('PostgreSQL stopped mid-run', () => {
     await until(
       () => clients.every((c) => c.markers.every((m) => c.acked.has(m))),
       30_000,
-      'all saved after return',
+      () =>
+        `all saved after return (seed ${seed}): ` +
+        clients
+          .map(
+            (c, i) =>
+              `client ${i}: ${c.markers.filter((m) => !c.acked.has(m)).length} of ${c.markers.length} unacked, ` +
+              `${c.socket.connected ? 'connected' : 'disconnected'}, closed with ${JSON.stringify(c.closedWith)}`,
+          )
+          .join('; '),
     )
     await until(() => provider.status === 'saved', 30_000, 'provider saved')
     for (const a of commandAcks.filter((x) => !x.ok)) {
@@ -108,6 +119,7 @@ describe('PostgreSQL stopped mid-run', () => {
       expect(retry.ok, `seed ${seed}: retry of ${a.id}`).toBe(true)
     }
     const markers = clients.flatMap((c) => c.markers)
+    const closedWith = clients.flatMap((c) => c.closedWith)
     const providerText = provider.doc.getText('t').toString()
     for (const c of clients) c.close()
     provider.destroy()
@@ -143,6 +155,7 @@ describe('PostgreSQL stopped mid-run', () => {
     expect(statuses).toContain('unsaved')
     expect(commandAcks.some((a) => !a.ok)).toBe(true)
     expect(commandAcks.filter((a) => !a.ok && a.code !== 'UNAVAILABLE' && a.code !== 'TIMEOUT')).toEqual([])
+    expect(closedWith, `seed ${seed}: a client was closed by the server`).toEqual([])
     expect(lost, `seed ${seed}`).toEqual([])
     expect(lostCommands, `seed ${seed}`).toEqual([])
     expect(text).toContain(providerText.slice(0, 20))

@@ -47,7 +47,19 @@ export class FaultClient {
   /** Step 2 messages received (the first one means the initial sync is done). */
   synced = 0
 
-  constructor(url: string, token: string, opts: { reconnect?: boolean } = {}) {
+  /**
+   * How a refusal that retrying can fix is retried: 'each' sends the same bytes again after
+   * `retryRefused` ms, every refused message on its own; 'resync' does what the app's provider
+   * does, one retry at a time with a growing delay (a fresh handshake whose step 2 carries
+   * everything), so a long store outage does not turn into a flood of retries the server must
+   * refuse and finally disconnect.
+   */
+  readonly retry: 'each' | 'resync'
+  private resyncTimer: ReturnType<typeof setTimeout> | null = null
+  private resyncDelay = 0
+
+  constructor(url: string, token: string, opts: { reconnect?: boolean; retry?: 'each' | 'resync' } = {}) {
+    this.retry = opts.retry ?? 'each'
     this.socket = wireSocket(url, token, {
       reconnection: opts.reconnect ?? false,
       reconnectionDelay: 50,
@@ -131,16 +143,28 @@ export class FaultClient {
       this.socket.emit('yjs:sync', Buffer.from(msg), (ack: Ack) => {
         if (ack.ok) {
           for (const m of markers) this.acked.add(m)
+          if (markers.length > 0) this.resyncDelay = 0
           this.onAck?.()
         } else {
           this.refusals.push(ack.error)
           if (RESET_CODES.has(ack.error.code)) this.startRebuild()
+          else if (this.retry === 'resync') this.scheduleResync()
           // UNAVAILABLE, RATE_LIMITED: the app says "not saved" and sends the same bytes again.
           else if (this.retryRefused)
             setTimeout(() => this.socket.connected && this.send(msg, markers), this.retryRefused)
         }
       })
     this.outgoing(emit)
+  }
+
+  /** One retry pending at most; its delay doubles (up to 2 s) until an ack confirms markers. */
+  private scheduleResync(): void {
+    if (this.resyncTimer || !this.retryRefused) return
+    this.resyncDelay = Math.min(Math.max(this.retryRefused, this.resyncDelay * 2), 2_000)
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = null
+      if (this.socket.connected) this.resync()
+    }, this.resyncDelay)
   }
 
   private startRebuild(): void {
@@ -197,6 +221,7 @@ export class FaultClient {
   }
 
   close(): void {
+    if (this.resyncTimer) clearTimeout(this.resyncTimer)
     this.socket.close()
     this.doc.destroy()
     this.rebuilding?.destroy()
