@@ -5,6 +5,8 @@ import { Server } from 'socket.io'
 import * as msgpackParser from './socket/cachingParser'
 import { ephemeralSecretBox, keyFromSecret, secretBox, type SecretBox } from './auth/secretBox'
 import { newId } from './auth/secrets'
+import type { ClusterNode } from './cluster/cluster'
+import { healthRoutes } from './cluster/health'
 import type { Config } from './config'
 import { apiRouter } from './http/api'
 import { errorHandler, notFound } from './http/errors'
@@ -30,6 +32,8 @@ export interface AppDeps {
   logger?: Logger
   /** Seals invite and return codes; default: from `config.secretKey`, else a key for this process only. */
   secrets?: SecretBox
+  /** One of several processes (REDIS_URL): ownership, fencing and relays (server/cluster). */
+  cluster?: ClusterNode
 }
 
 export interface App {
@@ -47,7 +51,15 @@ export interface App {
 }
 
 /** Builds the server from its parts (CONVENTIONS §6); server/main.ts picks the real ones. */
-export function createApp({ store, config, clock = Date.now, ids = newId, logger, secrets }: AppDeps): App {
+export function createApp({
+  store,
+  config,
+  clock = Date.now,
+  ids = newId,
+  logger,
+  secrets,
+  cluster,
+}: AppDeps): App {
   const log = logger ?? createLogger(config.logLevel)
   const app = express()
   app.disable('x-powered-by')
@@ -67,21 +79,31 @@ export function createApp({ store, config, clock = Date.now, ids = newId, logger
     serveClient: false,
     // engine.io would end upgrades on other paths (the y-websocket door) after 1 s otherwise.
     destroyUpgrade: false,
+    // An idle client notices a paused or unplugged server within ~15 s, not the default 45 s
+    // (SCALEOUT §2.4); then it reconnects to a process that can serve its review.
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
   })
   const box =
     secrets ?? (config.secretKey ? secretBox(keyFromSecret(config.secretKey)) : ephemeralSecretBox())
   const deps: RoomDeps = { store, config, clock, ids, logger: log, nsp: io.of('/'), publicUrl, secrets: box }
-  const rooms = new RoomRegistry(deps)
+  const rooms = new RoomRegistry(deps, cluster?.hooks)
   // Rate limits and guess limits (M3, S4) run before the auth middleware and every handler.
   const rates = ratesOf(config.limits.rates)
   const guesses = new GuessLimiter(rates.guessBurst, rates.guessesPerMin, clock)
   guardSockets(io, { store, logger: log, guesses, rates, clock })
-  setupSockets(io, deps, rooms)
-  const yjs = mountYjsDoor(httpServer, { ...deps, rooms, rates, guesses })
+  setupSockets(io, deps, rooms, cluster?.remote)
+  const yjs = mountYjsDoor(httpServer, { ...deps, rooms, rates, guesses, relay: () => cluster?.remote })
+  cluster?.attach({ rooms, io, closeDoor: () => yjs.close() })
+  cluster?.remote?.bind({ rooms, store, sessionDeps: { ...deps, rooms, rates, guesses } })
 
   app.use(securityHeaders(publicUrl))
   app.use('/api', limitGuesses(guesses, log, Math.ceil(60 / rates.guessesPerMin)))
+  if (cluster) app.use(healthRoutes(cluster))
   app.get('/healthz', (_req, res) => {
+    res.json({ ok: true })
+  })
+  app.get('/readyz', (_req, res) => {
     res.json({ ok: true })
   })
   app.use('/api', roundsRouter({ ...deps, rooms }), exportsRouter({ ...deps, rooms }))
