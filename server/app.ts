@@ -7,6 +7,7 @@ import { ephemeralSecretBox, keyFromSecret, secretBox, type SecretBox } from './
 import { newId } from './auth/secrets'
 import type { ClusterNode } from './cluster/cluster'
 import { healthRoutes } from './cluster/health'
+import { forwardToOwner } from './cluster/httpForward'
 import type { Config } from './config'
 import { apiRouter } from './http/api'
 import { errorHandler, notFound } from './http/errors'
@@ -99,6 +100,7 @@ export function createApp({
 
   app.use(securityHeaders(publicUrl))
   app.use('/api', limitGuesses(guesses, log, Math.ceil(60 / rates.guessesPerMin)))
+  if (cluster) app.use('/api', forwardToOwner(cluster, store, log))
   if (cluster) app.use(healthRoutes(cluster))
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true })

@@ -18,6 +18,8 @@ export interface RelayedSessionDeps {
   logger: Logger
 }
 
+/** Frames a landing may send before the owner has checked the token (as the y-websocket door). */
+const EARLY_FRAMES = 64
 const UNAVAILABLE = { code: 'UNAVAILABLE', message: 'The server could not handle this; try again.' } as const
 
 /**
@@ -36,6 +38,8 @@ export class RelayedSocketSession implements RoomPeer {
   private view: BoardState | null = null
   private online = ''
   private open = false
+  /** Frames that arrived while the token was being checked, answered once the session is open. */
+  private early: Array<[string, unknown, number | undefined]> | null = []
 
   constructor(
     private readonly deps: RelayedSessionDeps,
@@ -66,6 +70,9 @@ export class RelayedSocketSession implements RoomPeer {
       this.sendState()
       room.presence.sendAll(this)
       this.link.send('ready')
+      const early = this.early ?? []
+      this.early = null
+      for (const [ev, data, ack] of early) this.receive(ev, data, ack)
     } catch (e) {
       // Not the owner any more (or the store failed): the client reconnects and is routed again.
       logger.info({ err: (e as Error).message }, 'relayed session refused')
@@ -74,6 +81,12 @@ export class RelayedSocketSession implements RoomPeer {
   }
 
   private receive(ev: string, data: unknown, ack: number | undefined): void {
+    if (this.early) {
+      if (this.early.length >= EARLY_FRAMES)
+        return this.link.lost('too many frames before the session opened')
+      this.early.push([ev, data, ack])
+      return
+    }
     const room = this.room
     if (!room || !this.open) return
     const reply = (r: unknown) => {
