@@ -143,9 +143,12 @@ export class Relay {
 
   publish(link: RelayLink, frame: RelayFrame, quiet = false): void {
     this.metrics.published++
-    this.pub.publish(channelOf(link.peer), Buffer.from(encode(frame))).catch((e: unknown) => {
-      if (!quiet) link.lost(`Redis did not take a frame: ${(e as Error).message}`)
-    })
+    this.pub.publish(channelOf(link.peer), Buffer.from(encode(frame))).then(
+      // Nobody listens on the other side's channel: that process is gone (its Redis connection
+      // closed with it), so the session is over now, not after the heartbeat timeout.
+      (listeners) => !quiet && listeners === 0 && link.lost('the other process no longer listens'),
+      (e: unknown) => !quiet && link.lost(`Redis did not take a frame: ${(e as Error).message}`),
+    )
   }
 
   forget(link: RelayLink): void {
@@ -224,9 +227,13 @@ export class Relay {
     }
     for (const [peer, s] of byPeer) {
       this.metrics.published++
-      this.pub
-        .publish(channelOf(peer), Buffer.from(encode({ t: 'hb', from: this.incarnation, s })))
-        .catch(() => undefined) // a missing heartbeat is noticed by the other side
+      this.pub.publish(channelOf(peer), Buffer.from(encode({ t: 'hb', from: this.incarnation, s }))).then(
+        (listeners) => {
+          if (listeners > 0) return
+          for (const [sid] of s) this.links.get(sid)?.lost('the other process no longer listens')
+        },
+        () => undefined, // a missing heartbeat is noticed by the other side
+      )
     }
   }
 

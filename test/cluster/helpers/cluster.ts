@@ -52,6 +52,7 @@ export async function startRedis(port?: number): Promise<RedisServer> {
 
 export interface TestCluster {
   db: TestDatabase
+  /** Replaced when a test restarts Redis. */
   redis: RedisServer
   nodes: ServerProcess[]
   ports: number[]
@@ -88,7 +89,7 @@ export async function startCluster(n = 3, extraEnv: Record<string, string> = {})
   }
   // One after the other: the first runs the migrations, the others find them applied.
   for (let i = 0; i < n; i++) await start(i)
-  return {
+  const c: TestCluster = {
     db,
     redis,
     nodes,
@@ -106,9 +107,10 @@ export async function startCluster(n = 3, extraEnv: Record<string, string> = {})
     indexOf: (address) => nodes.findIndex((s) => s.url === address),
     stop: async () => {
       for (const s of nodes) await s?.kill('SIGKILL')
-      await redis.stop()
+      await c.redis.stop()
       await db.drop()
       fs.rmSync(dataDir, { recursive: true, force: true })
     },
   }
+  return c
 }
