@@ -21,6 +21,9 @@ import type { RemoteSessions } from './remote'
 /** A drain closes its rooms over this long (docs/operations.md "Several processes"). */
 export const DRAIN_SPREAD_MS = 1_500
 
+/** This process takes no review now (draining or fenced): the client should come back elsewhere. */
+export class NotServingError extends Error {}
+
 export class NotOwnerError extends Error {
   constructor(
     readonly reviewId: string,
@@ -81,7 +84,7 @@ export class ClusterNode {
   ) {
     this.hooks = {
       beforeLoad: async (id) => {
-        if (this.fenced || this.draining) throw new Error('this process is not taking reviews')
+        if (this.fenced || this.draining) throw new NotServingError('this process is not taking reviews')
         const claim = await owners.claim(id)
         if (!claim.mine) throw new NotOwnerError(id, claim.owner, claim.address)
         options.logger.debug({ review: id }, 'review claimed')

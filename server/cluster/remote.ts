@@ -7,7 +7,7 @@ import type { AppSocket } from '../socket/types'
 import type { Store } from '../store/types'
 import { KEEP_ALIVE } from '../ywebsocket/messages'
 import { YjsSession, type SessionDeps, type SessionRequest } from '../ywebsocket/session'
-import { NotOwnerError, type ClusterNode } from './cluster'
+import { NotOwnerError, NotServingError, type ClusterNode } from './cluster'
 import { RELAY_HEARTBEAT_MS, type Relay, type RelayLink } from './relay'
 import { RelayedSocketSession } from './relayedSession'
 
@@ -69,6 +69,10 @@ export class RemoteSessions {
   /** The owner to relay to, if `error` (from loading a room) says another process owns it. */
   ownerIn(error: unknown): string | null {
     return error instanceof NotOwnerError && !this.cluster.fenced ? error.owner : null
+  }
+
+  bounces(error: unknown): boolean {
+    return error instanceof NotServingError || (error instanceof NotOwnerError && this.cluster.fenced)
   }
 
   /**

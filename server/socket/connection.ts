@@ -15,6 +15,12 @@ const unauthorized = (): ExtendedError => new Error('unauthorized')
 export interface SocketRelay {
   /** The owning process when `error` (loading the room) says another one owns the review. */
   ownerIn(error: unknown): string | null
+  /**
+   * True when `error` says this process serves no review now (draining, fenced): the socket is
+   * accepted and its transport closed at once, so the client retries by itself — a handshake
+   * error would leave a Socket.IO client disconnected for good.
+   */
+  bounces(error: unknown): boolean
   relaySocket(socket: AppSocket, owner: string, token: string): void
 }
 
@@ -37,10 +43,10 @@ export function setupSockets(io: AppServer, deps: RoomDeps, rooms: RoomRegistry,
       try {
         room = await rooms.get(who.reviewId)
       } catch (e) {
-        const owner = relay?.ownerIn(e)
-        if (!owner) throw e
+        const owner = relay?.ownerIn(e) ?? (relay?.bounces(e) ? '' : null)
+        if (owner === null) throw e
         // Another process owns the review: this socket becomes a session relayed there; the
-        // owner checks the token again and applies every rule (server/cluster).
+        // owner checks the token again and applies every rule (server/cluster). No owner: bounced.
         const id = socket.id
         relayed.set(id, { owner, token })
         setTimeout(() => relayed.delete(id), 10_000).unref()
@@ -85,6 +91,7 @@ export function setupSockets(io: AppServer, deps: RoomDeps, rooms: RoomRegistry,
     const remote = relayed.get(socket.id)
     if (remote && relay) {
       relayed.delete(socket.id)
+      if (!remote.owner) return void socket.conn.close()
       return relay.relaySocket(socket, remote.owner, remote.token)
     }
     const room = socket.data.room!
