@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Redis } from 'ioredis'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import { BoardClient, Recorder, appendToSection, joinAs } from '../integration/helpers/reviewFlow'
 import { until } from '../integration/helpers/syncClient'
 import { createReview } from '../integration/helpers/testServer'
 import { percentile } from '../faults/helpers/seed'
+import { ywsClient } from '../integration/helpers/ywsClient'
+import { FaultClient } from '../faults/helpers/faultClient'
 import { startCluster, type TestCluster } from './helpers/cluster'
 
 /**
@@ -150,5 +152,78 @@ describe('several processes serve one review', () => {
       `[X5] owner-local ack ${fig(l.ack)}, seen ${fig(l.seen)}; relayed ack ${fig(r.ack)}, seen ${fig(r.seen)}`,
     )
     expect(r.ack.length).toBe(60)
+  })
+
+  it('[X6] a y-websocket client on another process is relayed too: synced, edits saved, the reading lock holds', async () => {
+    const review = await createReview(url(0))
+    const fac = track(await new BoardClient(url(0), review).ready())
+    const p = await joinAs(url(0), review.invites.author!, 'Yan', 'design')
+    const yws = ywsClient(url(2), review.reviewId, p.token)
+    try {
+      await until(() => yws.synced(), 10_000)
+      const frag = yws.doc.getXmlFragment('prfaq')
+      expect(frag.length).toBeGreaterThan(0)
+      yws.doc.transact(() => {
+        const para = new Y.XmlElement('paragraph')
+        para.insert(0, [new Y.XmlText('YWS-RELAYED')])
+        frag.push([para])
+      })
+      await until(() => text(fac.doc).includes('YWS-RELAYED'), 5_000)
+      const [row] = await cluster.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM doc_updates WHERE review_id = $1 AND position('YWS-RELAYED'::bytea in data) > 0`,
+        [review.reviewId],
+      )
+      expect(row?.n).toBeGreaterThan(0) // saved before anyone saw it
+      await fac.advance('reading')
+      yws.doc.transact(() => {
+        const para = new Y.XmlElement('paragraph')
+        para.insert(0, [new Y.XmlText('YWS-LOCKED')])
+        frag.push([para])
+      })
+      await until(() => yws.closes.includes(4423), 8_000) // refused by the owner, closed with its code
+      expect(text(fac.doc)).not.toContain('YWS-LOCKED')
+    } finally {
+      yws.destroy()
+    }
+  })
+
+  it('[X3] /healthz names PostgreSQL and Redis; SIGTERM drains: reviews handed back, clients move over, nothing lost', async () => {
+    const health = await fetch(`${url(1)}/healthz`).then((r) => r.json())
+    expect(health).toMatchObject({ ok: true, postgres: true, redis: true })
+    expect(await fetch(`${url(1)}/readyz`).then((r) => r.status)).toBe(200)
+
+    const review = await createReview(url(1))
+    const fac = track(await new BoardClient(url(1), review).ready())
+    const p = await joinAs(url(0), review.invites.author!, 'Dee', 'design')
+    const far = new FaultClient(url(0), p.token, { reconnect: true }) // relayed to node 2
+    clients.push(far)
+    await until(() => far.synced > 0, 10_000)
+    const before = await cluster.ownerOf(review.reviewId)
+    expect(cluster.indexOf(before?.address ?? null)).toBe(1)
+    far.insert('{BEFORE-DRAIN}')
+    await until(() => far.acked.has('{BEFORE-DRAIN}'), 5_000)
+
+    const t0 = Date.now()
+    expect(await cluster.nodes[1]!.kill('SIGTERM')).toBe(0)
+    const drainMs = Date.now() - t0
+    // Given back, not taken over: the row is gone and the incarnation ended itself.
+    const [lease] = await cluster.db.query<{ dead: boolean }>(
+      'SELECT dead FROM node_lease WHERE incarnation = $1::bigint',
+      [before!.incarnation],
+    )
+    expect(lease?.dead).toBe(true)
+    // The relayed client reconnects (its landing claims the review) and goes on saving.
+    far.insert('{AFTER-DRAIN}')
+    await until(() => far.acked.has('{AFTER-DRAIN}'), 10_000)
+    const owner = await cluster.ownerOf(review.reviewId)
+    expect(cluster.indexOf(owner?.address ?? null)).toBe(0)
+    await cluster.start(1)
+    const check = new FaultClient(url(1), review.token)
+    clients.push(check)
+    await until(() => check.synced > 0, 10_000)
+    expect(check.text()).toContain('{BEFORE-DRAIN}')
+    expect(check.text()).toContain('{AFTER-DRAIN}')
+    console.log(`[X3] SIGTERM drain took ${drainMs} ms`)
+    fac.socket.close()
   })
 })
