@@ -31,7 +31,7 @@ const url = (i: number) => cluster.nodes[i]!.url
 const text = (doc: Y.Doc) => JSON.stringify(doc.getXmlFragment('prfaq').toJSON())
 
 describe('several processes serve one review', () => {
-  it('[X5] [X6] edits converge, commands are acknowledged once, and blind critique holds for relayed clients', async () => {
+  it('[X5] [X6] the review flow with participants on three processes: edits converge, commands acked once, reading lock and blind critique hold', async () => {
     // Created on node 2, joined on node 3: HTTP reaches whichever process, the owner answers.
     const review = await createReview(url(1))
     const fac = track(await new BoardClient(url(0), review).ready())
@@ -118,6 +118,33 @@ describe('several processes serve one review', () => {
     await fac.advance('discussion')
     await until(() => spy.text().includes(secret), 5_000)
     monitor.disconnect()
+
+    // Triage by the relayed author, a round closed, a relayed decider signs off, the export read
+    // through a third process: the rest of the flow with participants on every process.
+    await fac.advance('triage')
+    await author.ok('card.triage', { cardId, disposition: 'accepted' })
+    await fac.advance('revision')
+    appendToSection(author.doc, 'The solution', ' REVISED-THROUGH-RELAY')
+    await author.settled()
+    await author.ok('revision.check', { cardId, done: true })
+    await fac.advance('reading')
+    await until(() => rev.board?.round === 2)
+    const deciderP = await joinAs(url(1), review.invites.decider!, 'Dot', 'leadership')
+    const decider = track(await new BoardClient(url(2), deciderP).ready())
+    await fac.advance('critique', 'discussion', 'triage', 'decision')
+    await decider.ok('decision.signoff', {
+      stance: 'approve',
+      rationale: 'RELAYED-SIGNOFF evidence is solid',
+    })
+    await fac.ok('decision.record', { outcome: 'go', summary: 'go for launch' })
+    await until(() => [author, rev, decider].every((c) => c.board?.phase === 'closed'), 5_000)
+    const md = await fetch(`${url(2)}/api/reviews/${review.reviewId}/export.md`, {
+      headers: { authorization: `Bearer ${revP.token}` },
+    }).then(async (r) => ({ status: r.status, text: await r.text() }))
+    expect(md.status).toBe(200)
+    for (const s of [secret, 'REVISED-THROUGH-RELAY', 'RELAYED-SIGNOFF']) expect(md.text).toContain(s)
+    // The owner never changed: one process ordered the whole review.
+    expect((await cluster.ownerOf(review.reviewId))?.incarnation).toBe(owner?.incarnation)
   })
 
   it('[X5] a relayed edit is seen and acknowledged within a few ms of an owner-local one (same run)', async () => {
