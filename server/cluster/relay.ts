@@ -8,7 +8,7 @@ import type { Logger } from '../logger'
  * a session at the review's owner with `open {sid, token, …}`; then frames go both ways on the two
  * processes' channels, until `close`. Redis decides nothing and need not deliver: every frame of
  * a session carries the next number of its direction, and each side tells the other, once a
- * second, the last number it sent (`hb`). A gap, or 3 s without a heartbeat, ends the session on
+ * second, the last number it sent (`hb`). A gap, or 2.5 s without a heartbeat, ends the session on
  * both sides: the landing closes the client's socket, the client reconnects and resyncs, and
  * whatever it had not been acknowledged it sends again (acks come only from the owner, after
  * the commit; commands are deduplicated by commandId).
@@ -17,7 +17,10 @@ import type { Logger } from '../logger'
  * every process and offer no watched point-to-point session (SCALEOUT §1.4).
  */
 export const RELAY_HEARTBEAT_MS = 1_000
-export const RELAY_LOST_MS = 3_000
+/** Two heartbeats missed and a half: the client's socket is closed within 3 s of a stall (X7). */
+export const RELAY_LOST_MS = 2_500
+/** How often silence is checked (finer than the heartbeat, so the bound above holds). */
+const WATCH_MS = 250
 
 export type RelayFrame =
   | {
@@ -119,7 +122,8 @@ export class Relay {
     }
     void this.sub.subscribe(channelOf(incarnation)).catch(() => undefined)
     this.sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.receive(message))
-    this.timer = setInterval(() => this.tick(), RELAY_HEARTBEAT_MS)
+    let ticks = 0
+    this.timer = setInterval(() => this.tick(++ticks % (RELAY_HEARTBEAT_MS / WATCH_MS) === 0), WATCH_MS)
     this.timer.unref()
   }
 
@@ -212,8 +216,8 @@ export class Relay {
     link.onFrame(frame.ev, frame.data, frame.ack)
   }
 
-  /** Once a second: heartbeats to every process we share sessions with; silent sessions end. */
-  private tick(): void {
+  /** Silent sessions end; once a second, heartbeats to every process we share sessions with. */
+  private tick(beat: boolean): void {
     const now = Date.now()
     const byPeer = new Map<string, Array<[string, number]>>()
     for (const link of [...this.links.values()]) {
@@ -221,6 +225,7 @@ export class Relay {
         link.lost(`no relay heartbeat for ${now - link.lastHeard} ms`)
         continue
       }
+      if (!beat) continue
       let list = byPeer.get(link.peer)
       if (!list) byPeer.set(link.peer, (list = []))
       list.push([link.sid, link.sent])
