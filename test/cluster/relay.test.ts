@@ -47,11 +47,11 @@ describe('several processes serve one review', () => {
     const spy = new Recorder(url(1), spyP.token)
     await spy.connect()
     clients.push(spy)
-    const monitor = new Redis(cluster.redis.url)
+    const admin = new Redis(cluster.redis.url)
+    const monitor = await admin.monitor() // a connection of its own
+    admin.disconnect()
     const redisTraffic: string[] = []
-    await monitor
-      .monitor()
-      .then((m) => m.on('monitor', (_t: string, args: string[]) => redisTraffic.push(args.join(' '))))
+    monitor.on('monitor', (_t: string, args: string[]) => redisTraffic.push(args.join(' ')))
     expect((await cluster.ownerOf(review.reviewId))?.incarnation).toBe(owner?.incarnation)
 
     // Edits from the owner's client and a relayed one reach everyone.
