@@ -5,6 +5,9 @@ import { Server } from 'socket.io'
 import * as msgpackParser from './socket/cachingParser'
 import { ephemeralSecretBox, keyFromSecret, secretBox, type SecretBox } from './auth/secretBox'
 import { newId } from './auth/secrets'
+import type { ClusterNode } from './cluster/cluster'
+import { healthRoutes } from './cluster/health'
+import { forwardToOwner } from './cluster/httpForward'
 import type { Config } from './config'
 import { apiRouter } from './http/api'
 import { errorHandler, notFound } from './http/errors'
@@ -21,6 +24,7 @@ import { guardSockets, ratesOf } from './socket/rateLimit'
 import type { AppServer } from './socket/types'
 import type { Store } from './store/types'
 import { mountYjsDoor, type YjsDoor } from './ywebsocket/door'
+import { OversizedClients } from './ywebsocket/oversized'
 
 export interface AppDeps {
   store: Store
@@ -30,6 +34,8 @@ export interface AppDeps {
   logger?: Logger
   /** Seals invite and return codes; default: from `config.secretKey`, else a key for this process only. */
   secrets?: SecretBox
+  /** One of several processes (REDIS_URL): ownership, fencing and relays (server/cluster). */
+  cluster?: ClusterNode
 }
 
 export interface App {
@@ -73,7 +79,15 @@ async function storeReadProblem(store: Store): Promise<string | null> {
 }
 
 /** Builds the server from its parts (CONVENTIONS §6); server/main.ts picks the real ones. */
-export function createApp({ store, config, clock = Date.now, ids = newId, logger, secrets }: AppDeps): App {
+export function createApp({
+  store,
+  config,
+  clock = Date.now,
+  ids = newId,
+  logger,
+  secrets,
+  cluster,
+}: AppDeps): App {
   const log = logger ?? createLogger(config.logLevel)
   const app = express()
   app.disable('x-powered-by')
@@ -93,24 +107,37 @@ export function createApp({ store, config, clock = Date.now, ids = newId, logger
     serveClient: false,
     // engine.io would end upgrades on other paths (the y-websocket door) after 1 s otherwise.
     destroyUpgrade: false,
+    // An idle client notices a paused or unplugged server within ~15 s, not the default 45 s
+    // (SCALEOUT §2.4); then it reconnects to a process that can serve its review.
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
   })
   const box =
     secrets ?? (config.secretKey ? secretBox(keyFromSecret(config.secretKey)) : ephemeralSecretBox())
   const deps: RoomDeps = { store, config, clock, ids, logger: log, nsp: io.of('/'), publicUrl, secrets: box }
-  const rooms = new RoomRegistry(deps)
+  const rooms = new RoomRegistry(deps, cluster?.hooks)
   // Rate limits and guess limits (M3, S4) run before the auth middleware and every handler.
   const rates = ratesOf(config.limits.rates)
   const guesses = new GuessLimiter(rates.guessBurst, rates.guessesPerMin, clock)
   guardSockets(io, { store, logger: log, guesses, rates, clock })
-  setupSockets(io, deps, rooms)
-  const yjs = mountYjsDoor(httpServer, { ...deps, rooms, rates, guesses })
+  setupSockets(io, deps, rooms, cluster?.remote)
+  // One record of too-large document copies for the door's own sessions and relayed ones alike.
+  const sessionDeps = { ...deps, rooms, rates, guesses, oversized: new OversizedClients(clock) }
+  const yjs = mountYjsDoor(httpServer, { ...sessionDeps, relay: () => cluster?.remote })
+  cluster?.attach({ rooms, io, closeDoor: () => yjs.close() })
+  cluster?.remote?.bind({ rooms, store, sessionDeps })
 
   app.use(securityHeaders(publicUrl))
   app.use('/api', limitGuesses(guesses, log, Math.ceil(60 / rates.guessesPerMin)))
+  if (cluster) app.use('/api', forwardToOwner(cluster, store, log))
+  if (cluster) app.use(healthRoutes(cluster))
   // Up means able to read the store too: one indexed lookup, answered 503 with the reason [DB2].
   app.get('/healthz', async (_req, res) => {
     const reason = await storeReadProblem(store)
     if (reason) return res.status(503).json({ ok: false, reason })
+    res.json({ ok: true })
+  })
+  app.get('/readyz', (_req, res) => {
     res.json({ ok: true })
   })
   app.use('/api', roundsRouter({ ...deps, rooms }), exportsRouter({ ...deps, rooms }))

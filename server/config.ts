@@ -20,6 +20,13 @@ export interface Config {
   clientDir: string
   /** `SECRET_KEY`: seals invite and return codes at rest; unset → a key file in `dataDir` [PA13]. */
   secretKey?: string
+  /**
+   * `REDIS_URL=redis://…` with a PostgreSQL DATABASE_URL: one of several processes serving the
+   * same reviews (server/cluster, docs/operations.md "Several processes"). Unset: one process.
+   */
+  redisUrl?: string
+  /** `NODE_NAME`: this process in logs and node_lease (default host:port). */
+  nodeName?: string
 }
 
 export interface Limits {
@@ -62,6 +69,16 @@ function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return n
 }
 
+function parseRedisUrl(raw: string | undefined, databaseUrl: string | undefined): string | undefined {
+  if (!raw) return undefined
+  if (!/^rediss?:\/\//.test(raw)) throw new Error('REDIS_URL must start with redis:// or rediss://.')
+  if (!databaseUrl)
+    throw new Error(
+      'REDIS_URL needs DATABASE_URL=postgres://…: several processes share one PostgreSQL database.',
+    )
+  return raw
+}
+
 function parseDatabaseUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined
   if (!/^postgres(ql)?:\/\//.test(raw))
@@ -73,11 +90,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = parsePort(env.PORT)
   const host = env.HOST || '127.0.0.1'
   const synchronous = env.SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL'
+  const databaseUrl = parseDatabaseUrl(env.DATABASE_URL)
   return {
     port,
     host,
     dataDir: env.DATA_DIR || './data',
-    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    databaseUrl,
+    redisUrl: parseRedisUrl(env.REDIS_URL, databaseUrl),
+    nodeName: env.NODE_NAME || undefined,
     postgresPool: {
       max: positive(env, 'PG_POOL_MAX'),
       connectTimeoutMs: positive(env, 'PG_CONNECT_TIMEOUT_MS'),

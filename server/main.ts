@@ -1,5 +1,7 @@
 import { createApp } from './app'
 import { loadKey, secretBox } from './auth/secretBox'
+import { clusterFence, type ClusterNode } from './cluster/cluster'
+import { startClusterNode } from './cluster/start'
 import { loadConfig } from './config'
 import { createLogger } from './logger'
 import { SchemaTooNewError } from './store/migrations/runner'
@@ -12,12 +14,15 @@ async function main(): Promise<void> {
   const config = loadConfig()
   const logger = createLogger(config.logLevel)
   let store: Store
+  // Several processes (REDIS_URL): every commit fenced against this process's ownership.
+  const fence = config.redisUrl ? clusterFence() : undefined
   try {
     store = config.databaseUrl
       ? await createPostgresStore({
           url: config.databaseUrl,
           pool: config.postgresPool,
           log: (message) => logger.error(message),
+          fence,
         })
       : createSqliteStore({
           dataDir: config.dataDir,
@@ -38,7 +43,16 @@ async function main(): Promise<void> {
     console.error(`Cannot start: ${(e as Error).message}`)
     process.exit(1)
   }
-  const app = createApp({ store, config, logger, secrets })
+  let cluster: ClusterNode | undefined
+  if (fence && config.redisUrl && config.databaseUrl) {
+    try {
+      cluster = await startClusterNode(config, logger, fence)
+    } catch (e) {
+      console.error(`Cannot start: ${(e as Error).message}`)
+      process.exit(1)
+    }
+  }
+  const app = createApp({ store, config, logger, secrets, cluster })
 
   let stopping = false
   const stop = (signal: string) => {
@@ -50,8 +64,10 @@ async function main(): Promise<void> {
       process.exit(1)
     }, config.limits.shutdownMs)
     force.unref()
-    void app
-      .close()
+    // Several processes: hand the reviews back first, spread out, so clients move over in a trickle.
+    void (cluster?.drain() ?? Promise.resolve())
+      .then(() => app.close())
+      .then(() => cluster?.close())
       .then(() => store.close())
       .then(
         () => process.exit(0),
@@ -66,6 +82,7 @@ async function main(): Promise<void> {
 
   // Printed last: whoever reads the address may signal at once, so the handlers come first.
   const url = await app.listen()
+  await cluster?.listening(url).catch(() => undefined)
   console.log(`PR/FAQ Board listening on ${url}`)
 }
 

@@ -15,6 +15,8 @@ export interface RoomPeer {
   sendAwareness(update: Uint8Array): void
   /** Events were folded into the review state: roles, removal and phase may have changed. */
   stateChanged(): void
+  /** Ends the connection now (WebSocket close code): the room is going away (server/cluster). */
+  shutdown?(code: number, reason: string): void
 }
 
 /** Who sent something into a room. */

@@ -2,6 +2,17 @@ import type { RoomDeps } from './deps'
 import { Room } from './room'
 
 /**
+ * What several processes add around loading (server/cluster): a room loads only once this
+ * process owns its review, and gives the review up once unloaded. Absent for a single process.
+ */
+export interface RoomHooks {
+  /** Resolves once this process owns the review; rejects (NotOwnerError) if another does. */
+  beforeLoad(id: string): Promise<void>
+  /** The room is gone and every write it started has settled. */
+  afterUnload(id: string): void
+}
+
+/**
  * Rooms load lazily (concurrent connects share one load) and unload once empty: after the last
  * client left and a short idle time, the room's writes are flushed and everything it holds is
  * released, so a process can host rooms by the thousand (TARGETS P8). A room with unsaved
@@ -12,7 +23,10 @@ export class RoomRegistry {
   private readonly loaded = new Map<string, Room>()
   private readonly timers = new Map<string, NodeJS.Timeout>()
 
-  constructor(private readonly deps: RoomDeps) {}
+  constructor(
+    private readonly deps: RoomDeps,
+    private readonly hooks?: RoomHooks,
+  ) {}
 
   /** The room of a review, loading it if needed; null when the review does not exist. */
   async get(id: string): Promise<Room | null> {
@@ -21,7 +35,10 @@ export class RoomRegistry {
       if (ready && !ready.destroyed) return ready
       let pending = this.loading.get(id)
       if (!pending) {
-        pending = Room.load(this.deps, id).then(
+        const load = this.hooks
+          ? this.hooks.beforeLoad(id).then(() => Room.load(this.deps, id))
+          : Room.load(this.deps, id)
+        pending = load.then(
           (room) => {
             this.loading.delete(id)
             if (room) this.loaded.set(id, room)
@@ -70,6 +87,46 @@ export class RoomRegistry {
     if (!room.idle()) return this.scheduleUnload(room)
     this.loaded.delete(room.id)
     room.destroy()
+    this.hooks?.afterUnload(room.id)
+  }
+
+  /**
+   * Unloads a room at once, its connections closed so their clients reconnect (and reach the
+   * review's new owner): ownership moved to another process (server/cluster).
+   */
+  stepDown(id: string, reason: string): void {
+    const room = this.loaded.get(id)
+    if (!room) return
+    this.loaded.delete(id)
+    clearTimeout(this.timers.get(id))
+    this.timers.delete(id)
+    this.deps.logger.warn({ review: id, reason }, 'room stepped down')
+    // Transport closes (not a Socket.IO "server disconnect"): clients reconnect by themselves.
+    for (const socket of [...room.sockets.values()]) socket.conn.close()
+    for (const peer of [...room.peers.values()]) peer.shutdown?.(1012, reason)
+    room.destroy()
+  }
+
+  /**
+   * Gives a room back (drain): its connections closed, its writes flushed, then unloaded and
+   * released, so the next process to be asked claims it without a takeover.
+   */
+  async handOver(id: string): Promise<void> {
+    const room = this.loaded.get(id)
+    if (!room) return
+    this.loaded.delete(id)
+    clearTimeout(this.timers.get(id))
+    this.timers.delete(id)
+    for (const socket of [...room.sockets.values()]) socket.conn.close()
+    for (const peer of [...room.peers.values()]) peer.shutdown?.(1012, 'The server is restarting.')
+    await room.flush()
+    room.destroy()
+    this.hooks?.afterUnload(id)
+  }
+
+  /** The ids of the rooms in memory. */
+  ids(): string[] {
+    return [...this.loaded.keys()]
   }
 
   /**
@@ -93,5 +150,6 @@ export class RoomRegistry {
       r.destroy()
     }
     this.loaded.clear()
+    for (const r of rooms) this.hooks?.afterUnload(r.id)
   }
 }

@@ -1,6 +1,7 @@
 import pg from 'pg'
 import type { StoredEvent } from '../../shared/domain/events'
 import type { InviteRole } from '../../shared/domain/types'
+import { fenceBatch, type StoreFence } from '../cluster/fence'
 import { createFolder } from './foldWorker'
 import { POSTGRES_MIGRATIONS } from './migrations/postgres'
 import { migratePostgres } from './migrations/runner'
@@ -33,6 +34,8 @@ export interface PostgresOptions {
   foldOnOpen?: boolean
   /** Where compaction failures are reported (default console.error): they lose nothing. */
   log?: (message: string) => void
+  /** Several processes (server/cluster): every batch is checked against this process's ownership. */
+  fence?: StoreFence
 }
 
 /** PostgreSQL could not be reached at start; main prints it and stops. */
@@ -100,6 +103,8 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
     idleTimeoutMillis: options.pool?.idleTimeoutMs ?? 30_000,
     keepAlive: true,
     application_name: 'prfaq-board',
+    // Fenced writers never hold a row lock long enough to stall a takeover (SCALEOUT §2.2).
+    ...(options.fence ? { options: '-c idle_in_transaction_session_timeout=5000' } : {}),
   })
   // A connection that drops (PostgreSQL restarted) emits 'error': idle ones on the pool, busy
   // ones on the client. Its query fails on its own; the next one opens a new connection.
@@ -196,17 +201,26 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
           [reviewId, set.roundSnapshot.round, asBuffer(set.roundSnapshot.state)],
         )
     }
+    // The writer's incarnation on each row (null for a single process): the fencing audit.
+    const incarnation = options.fence?.incarnation ?? null
     const events = writes.flatMap((p) => (p.set.events ?? []).map((e) => [p.reviewId, e] as const))
     if (events.length > 0)
       await client.query(
-        'INSERT INTO events (review_id, seq, body) SELECT * FROM unnest($1::text[], $2::int[], $3::text[])',
-        [events.map(([id]) => id), events.map(([, e]) => e.seq), events.map(([, e]) => JSON.stringify(e))],
+        `INSERT INTO events (review_id, seq, body, incarnation)
+         SELECT e.*, $4::bigint FROM unnest($1::text[], $2::int[], $3::text[]) AS e`,
+        [
+          events.map(([id]) => id),
+          events.map(([, e]) => e.seq),
+          events.map(([, e]) => JSON.stringify(e)),
+          incarnation,
+        ],
       )
     const updates = writes.flatMap((p) => (p.set.updates ?? []).map((u) => [p.reviewId, u] as const))
     if (updates.length > 0)
       await client.query(
-        'INSERT INTO doc_updates (review_id, data) SELECT * FROM unnest($1::text[], $2::bytea[])',
-        [updates.map(([id]) => id), updates.map(([, u]) => asBuffer(u))],
+        `INSERT INTO doc_updates (review_id, data, incarnation)
+         SELECT u.*, $3::bigint FROM unnest($1::text[], $2::bytea[]) AS u`,
+        [updates.map(([id]) => id), updates.map(([, u]) => asBuffer(u)), incarnation],
       )
   }
 
@@ -229,7 +243,7 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
         for (const r of res.rows) found.add(r.id)
       }
       const creating = new Set<string>()
-      const live: Pending[] = []
+      let live: Pending[] = []
       for (const p of batch) {
         if (p.set.review) {
           if (found.has(p.reviewId) || creating.has(p.reviewId))
@@ -241,10 +255,27 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
         } else if (found.has(p.reviewId) || creating.has(p.reviewId)) live.push(p)
         else refused.set(p, new StoreError('NOT_FOUND', `Review ${p.reviewId} does not exist.`))
       }
+      /** Several processes: drops (refused) the writes to reviews this process does not own. */
+      const fenced = async (writes: Pending[]): Promise<Pending[]> => {
+        if (!options.fence) return writes
+        const owned = await fenceBatch(client!, options.fence, [
+          ...new Set(writes.filter((p) => !p.set.review).map((p) => p.reviewId)),
+        ])
+        const lost = new Set<string>()
+        const kept = writes.filter((p) => {
+          if (p.set.review || owned.has(p.reviewId)) return true
+          lost.add(p.reviewId)
+          refused.set(p, new StoreError('UNAVAILABLE', 'Another server owns this review now; reconnect.'))
+          return false
+        })
+        if (lost.size > 0) options.fence.ownershipLost([...lost])
+        return kept
+      }
       if (live.length > 0) {
         let done = false
         await client.query('BEGIN')
         try {
+          live = await fenced(live)
           await applyWrites(client, live)
           await client.query('COMMIT')
           done = true
@@ -255,6 +286,7 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
         if (!done) {
           // A key exists: again, each write in its own savepoint, so only that write is refused.
           await client.query('BEGIN')
+          live = await fenced(live)
           const failedCreations = new Set<string>()
           for (const p of live) {
             if (!p.set.review && failedCreations.has(p.reviewId)) {

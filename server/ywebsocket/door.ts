@@ -3,8 +3,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import { originAllowed } from '../socket/origin'
 import { KEEP_ALIVE } from './messages'
-import { OversizedClients } from './oversized'
-import { YjsSession, type SessionDeps } from './session'
+import { YjsSession, type SessionDeps, type SessionRequest } from './session'
 
 /**
  * The second door: `GET /yjs/<reviewId>?token=<token>` upgraded to a plain WebSocket speaking the
@@ -29,11 +28,17 @@ const PING_EVERY_SWEEPS = 12
 /** The URL without its token, for anything that may log the request later. */
 const scrub = (url: string): string => url.replace(/([?&]token=)[^&#]*/g, '$1redacted')
 
+/** Several processes (server/cluster/remote.ts): connections whose review another process owns. */
+export interface DoorRelay {
+  /** The owning process to relay to, or null to serve here. */
+  ownerFor(request: SessionRequest): Promise<string | null>
+  relayYjs(ws: WebSocket, request: SessionRequest, owner: string): void
+}
+
 export function mountYjsDoor(
   httpServer: http.Server,
-  door: Omit<SessionDeps, 'oversized'> & { publicUrl: () => string },
+  deps: SessionDeps & { publicUrl: () => string; relay?: () => DoorRelay | undefined },
 ): YjsDoor {
-  const deps = { ...door, oversized: new OversizedClients(door.clock) }
   const sessions = new Set<YjsSession>()
   const wss = new WebSocketServer({
     noServer: true,
@@ -42,6 +47,21 @@ export function mountYjsDoor(
     clientTracking: false,
   })
   let closing = false
+
+  /** Upgrades; a connection whose review another process owns is relayed there instead. */
+  const upgrade = (
+    request: SessionRequest,
+    ...[req, socket, head, serve]: Parameters<typeof wss.handleUpgrade>
+  ): void => {
+    const relay = deps.relay?.()
+    if (!relay) return wss.handleUpgrade(req, socket, head, serve)
+    // The socket stays paused while the owner is looked up: no frame is lost meanwhile.
+    void relay
+      .ownerFor(request)
+      .then((owner) =>
+        wss.handleUpgrade(req, socket, head, owner ? (ws) => relay.relayYjs(ws, request, owner) : serve),
+      )
+  }
 
   httpServer.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const raw = req.url ?? '/'
@@ -68,7 +88,7 @@ export function mountYjsDoor(
     socket.on('error', () => undefined)
     // Every refusal is sent over an accepted socket: a rejected upgrade reaches browsers as an
     // opaque 1006 and y-websocket retries it forever (SCALEOUT §4.1).
-    wss.handleUpgrade(req, socket, head, (ws) => {
+    upgrade(request, req, socket, head, (ws) => {
       // req.url is the scrubbed one: the token never reaches a log line.
       deps.logger.debug(
         { url: req.url, address: request.address, origin: req.headers.origin },

@@ -83,4 +83,28 @@ CREATE TABLE IF NOT EXISTS return_links (
 );
 `,
   },
+  {
+    version: 4,
+    // Several processes (SCALEOUT §2.1, server/cluster): each process start is an incarnation,
+    // alive while it holds the session advisory lock of that number; one owner per review; the
+    // incarnation that wrote each event, for the fencing audit. Unused by a single process.
+    name: 'node leases and review owners',
+    sql: `
+CREATE TABLE IF NOT EXISTS node_lease (
+  incarnation bigint PRIMARY KEY,
+  node_name text NOT NULL,
+  address text,
+  dead boolean NOT NULL DEFAULT false,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  died_at timestamptz
+);
+CREATE TABLE IF NOT EXISTS review_owner (
+  review_id text PRIMARY KEY,
+  incarnation bigint NOT NULL REFERENCES node_lease ON DELETE CASCADE,
+  claimed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS review_owner_by_incarnation ON review_owner (incarnation);
+ALTER TABLE events ADD COLUMN IF NOT EXISTS incarnation bigint;
+`,
+  },
 ]
