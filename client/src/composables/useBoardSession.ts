@@ -1,6 +1,7 @@
 import { effectScope, onScopeDispose, watch } from 'vue'
 import { colorFor } from '../lib/colors'
 import { useBoardStore } from '../stores/board'
+import type { ReviewSession } from '../stores/session'
 import { openSocket } from './useSocket'
 import { useReviewDoc } from './useReviewDoc'
 import { usePresence, type PresenceUser } from './usePresence'
@@ -9,9 +10,9 @@ import { usePresence, type PresenceUser } from './usePresence'
  * Everything one open board needs, for the lifetime of the calling component: the socket, the
  * board store attached to it, the Yjs document and presence. Torn down on unmount.
  */
-export function useBoardSession(participantId: string, token: string) {
+export function useBoardSession({ reviewId, participantId, token }: ReviewSession) {
   const board = useBoardStore()
-  const socket = openSocket(token)
+  const socket = openSocket(token, reviewId)
   board.attach(socket)
 
   const user: PresenceUser = { participantId, name: '', color: colorFor(participantId), function: 'other' }
