@@ -6,6 +6,7 @@ import type { Config } from '../config'
 import type { GuessLimiter } from '../http/rateLimit'
 import type { Logger } from '../logger'
 import { authenticate } from '../reviews/reviewService'
+import { AWARENESS_UPDATE_BYTES } from '../rooms/awarenessGate'
 import { fitsDocLimit } from '../rooms/docLimit'
 import { containsUpdate, serverStep1, type Decoded } from '../rooms/docSync'
 import { syncMessageOf } from '../rooms/outbox'
@@ -24,7 +25,6 @@ import {
   readAwareness,
   readFrame,
   syncFrame,
-  writeAwareness,
 } from './messages'
 
 /** What a session needs of the server. */
@@ -64,8 +64,6 @@ export const HOLD_MS = 2_500
 const JITTER_MS = 250
 /** Frames a client may send before its token is checked (y-websocket sends two). */
 const EARLY_FRAMES = 32
-/** Bytes of one awareness state (JSON) kept and relayed; larger states are dropped. */
-export const AWARENESS_STATE_BYTES = 4 * 1024
 
 type Phase = 'authorizing' | 'open' | 'refusing' | 'closed'
 
@@ -83,8 +81,6 @@ export class YjsSession implements RoomPeer {
   private phase: Phase = 'authorizing'
   private early: Uint8Array[] = []
   private toldReadOnly = false
-  /** The one awareness client id this connection may set (bound on first use). */
-  private clientId: number | null = null
   private readonly buckets: { sync: TokenBucket; awareness: TokenBucket; refusals: TokenBucket }
   private resync: NodeJS.Timeout | undefined
   private holdTimer: NodeJS.Timeout | undefined
@@ -348,7 +344,8 @@ export class YjsSession implements RoomPeer {
     for (const s of decoded.structs)
       if (!(s instanceof Y.Skip) && s.id.clock + s.length > Y.getState(room.doc.store, s.id.client))
         room.refusedClients.add(s.id.client)
-    if (this.clientId !== null) room.refusedClients.add(this.clientId)
+    const clientId = room.presence.gate.boundId(this)
+    if (clientId !== null) room.refusedClients.add(clientId)
     this.refuse(CLOSE.locked, `${error.code}: ${error.message}`)
   }
 
@@ -364,31 +361,24 @@ export class YjsSession implements RoomPeer {
   }
 
   /**
-   * Awareness: only this connection's own client id (bound on first use, never one another
-   * connection holds), states up to 4 KB. y-websocket echoes others' states back: dropped here.
+   * Awareness: the room's gate decides what this connection may set (its own client id, bound on
+   * first use; states up to 4 KB: server/rooms/awarenessGate.ts, H2). y-websocket echoes others'
+   * states back: dropped there, and only its own states count against the limit, so echoes of a
+   * busy room's carets cost nothing.
    */
   private onAwareness(room: Room, update: Uint8Array): void {
-    const entries = readAwareness(update)
-    if (!entries) {
+    if (update.byteLength > AWARENESS_UPDATE_BYTES || readAwareness(update) === null) {
       this.dropped++
       return
     }
-    if (this.clientId === null) {
-      const own = entries.find((e) => e.json !== 'null' && !room.awareness.getStates().has(e.clientId))
-      if (!own) return
-      this.clientId = own.clientId
-    }
-    const kept = entries.filter(
-      (e) => e.clientId === this.clientId && Buffer.byteLength(e.json) <= AWARENESS_STATE_BYTES,
-    )
-    if (kept.length === 0) return
-    // Only its own states count against the limit: echoes of a busy room's carets cost nothing.
+    const kept = room.presence.admit(this, update)
+    if (!kept) return
     if (!this.buckets.awareness.take()) {
       if (!this.buckets.refusals.take(0.2))
         this.refuse(CLOSE.rateLimited, 'RATE_LIMITED: far too many messages; reconnect later.')
       return
     }
-    room.presence.receive(this, kept.length === entries.length ? update : writeAwareness(kept))
+    room.presence.apply(this, kept)
   }
 }
 
