@@ -15,6 +15,8 @@ export interface QueuedCommand {
  */
 export class CommandQueue {
   private readonly byPerson = new Map<string, QueuedCommand[]>()
+  /** Commands put back by the last batch: taken first, in order. */
+  private front: QueuedCommand[] = []
   size = 0
   /** A batch is already waiting on the room's chain. */
   scheduled = false
@@ -26,12 +28,13 @@ export class CommandQueue {
     this.size++
   }
 
-  /** Puts a taken command back at the head of its person's queue (it runs first next time). */
-  unshift(item: QueuedCommand): void {
-    const queue = this.byPerson.get(item.participantId)
-    if (queue) queue.unshift(item)
-    else this.byPerson.set(item.participantId, [item])
-    this.size++
+  /**
+   * Puts taken commands back, in their order, ahead of everything else: the next batch starts
+   * with them (a command that must run in a batch of its own is never overtaken again).
+   */
+  putBack(items: readonly QueuedCommand[]): void {
+    this.front.unshift(...items)
+    this.size += items.length
   }
 
   /**
@@ -39,7 +42,8 @@ export class CommandQueue {
    * the next batch starts with someone else.
    */
   take(max: number): QueuedCommand[] {
-    const out: QueuedCommand[] = []
+    const out = this.front.splice(0, max)
+    this.size -= out.length
     while (out.length < max) {
       // The first person in Map order is next; served, they go to the back (re-inserted).
       const first = this.byPerson.entries().next()
@@ -54,13 +58,5 @@ export class CommandQueue {
       if (queue.length > 0) this.byPerson.set(pid, queue)
     }
     return out
-  }
-
-  /** Everything still queued (the room is going away). */
-  drain(): QueuedCommand[] {
-    const all = [...this.byPerson.values()].flat()
-    this.byPerson.clear()
-    this.size = 0
-    return all
   }
 }

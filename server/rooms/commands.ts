@@ -144,16 +144,11 @@ async function decideAndSave(room: Room, batch: QueuedCommand[]): Promise<void> 
       actorId: participantId,
       commandId: cmd.commandId,
     }))
-    // Effects (tokens, invites, round snapshots, FAQ entries) are prepared against the committed
-    // state and document: a command with any starts a batch of its own, and ends it.
-    const effects = mine.length > 0 ? prepareEffects(room, mine) : null
-    if (effects && hasEffects(effects)) {
-      if (events.length > 0) {
-        for (const rest of batch.slice(i).reverse()) room.commands.unshift(rest)
-        break
-      }
-      fx = effects
-    }
+    // Effects (tokens, invites, round snapshots, FAQ entries) are prepared against the state
+    // decided so far and the document as it is: a command with any ends its batch, so a batch
+    // holds at most one and nothing after it depends on effects not applied yet.
+    const effects = mine.length > 0 ? prepareEffects(room, mine, state) : null
+    if (effects && hasEffects(effects)) fx = effects
     state = mine.reduce(evolve, state)
     events.push(...mine)
     const ack: CommandAck = { ok: true, seq: state.seq }
@@ -163,7 +158,7 @@ async function decideAndSave(room: Room, batch: QueuedCommand[]): Promise<void> 
     accepted.set(key, outcome)
     outcomes.push(outcome)
     if (fx) {
-      for (const rest of batch.slice(i + 1).reverse()) room.commands.unshift(rest)
+      room.commands.putBack(batch.slice(i + 1))
       break
     }
   }

@@ -52,31 +52,38 @@ async function inCritique(url: string) {
 
 describe('fairness', () => {
   it('[H3] the command limit is per person: a second socket of the same person gets no fresh allowance', async () => {
-    const { review, reviewer, fac } = await inCritique(server.url)
-    const [a, b] = await Promise.all([connect(reviewer.token), connect(reviewer.token)])
-    const other = await join(server.url, review.invites.reviewer, 'Other')
-    const c = await connect(other.token)
-    // The person's whole burst from one socket and 10 more from their second, at once.
-    const [burst, second] = await Promise.all([
-      Promise.all(Array.from({ length: 50 }, (_, i) => send(a, card(`a${i}`)))),
-      Promise.all(Array.from({ length: 10 }, (_, i) => send(b, card(`b${i}`)))),
-    ])
-    const elsewhere = await Promise.all(Array.from({ length: 10 }, (_, i) => send(c, card(`c${i}`))))
-    const refused = [...burst, ...second].filter((x) => x && !x.ok)
-    expect(refused.length).toBeGreaterThanOrEqual(8) // a token or two may come back meanwhile
-    for (const r of refused)
-      expect(r).toMatchObject({
-        ok: false,
-        error: { code: 'RATE_LIMITED', message: expect.stringMatching(/50 a second per person/) },
-      })
-    expect(elsewhere.filter((x) => !x?.ok)).toEqual([])
-    for (const s of [a, b, c, fac]) s.close()
+    // A slow refill, so what is measured is the allowance itself, whatever the machine's load.
+    const slow = await startServer({ config: { limits: { rates: { commandsPerSec: 1, commandBurst: 20 } } } })
+    try {
+      const { review, reviewer, fac } = await inCritique(slow.url)
+      const a = await connected(wireSocket(slow.url, reviewer.token))
+      const b = await connected(wireSocket(slow.url, reviewer.token))
+      const other = await join(slow.url, review.invites.reviewer, 'Other')
+      const c = await connected(wireSocket(slow.url, other.token))
+      // The person's whole allowance from one socket and 10 more from their second, at once.
+      const [first, second] = await Promise.all([
+        Promise.all(Array.from({ length: 20 }, (_, i) => send(a, card(`a${i}`)))),
+        Promise.all(Array.from({ length: 10 }, (_, i) => send(b, card(`b${i}`)))),
+      ])
+      const elsewhere = await Promise.all(Array.from({ length: 10 }, (_, i) => send(c, card(`c${i}`))))
+      const refused = [...first, ...second].filter((x) => x && !x.ok)
+      expect(refused.length).toBeGreaterThanOrEqual(9) // a token may come back meanwhile
+      for (const r of refused)
+        expect(r).toMatchObject({
+          ok: false,
+          error: { code: 'RATE_LIMITED', message: expect.stringMatching(/limit is 1 a second per person/) },
+        })
+      expect(elsewhere.filter((x) => !x?.ok)).toEqual([])
+      for (const s of [a, b, c, fac]) s.close()
+    } finally {
+      await slow.close()
+    }
   })
 
   /**
    * `people` reviewers, each with `socketsEach` sockets sending 48 commands a second apiece (under
    * the old per-socket 50), cards and notes alternately, while the facilitator sets the timer
-   * every 40 ms; the facilitator's acks are timed.
+   * (or rotates an invite) every 40 ms; the facilitator's acks are timed.
    */
   async function floodWhileTiming(people: number, socketsEach: number) {
     const { review, reviewer, fac } = await inCritique(server.url)
@@ -110,7 +117,13 @@ describe('fairness', () => {
     const until = performance.now() + 4_000
     for (let i = 0; performance.now() < until; i++) {
       const t = performance.now()
-      const ack = await send(fac, { type: 'timer.set', commandId: `t${i}`, seconds: 60 + (i % 100) })
+      // Now and then a command with effects beyond the log (a new invite link), which the
+      // room commits in a batch of its own: it must not be overtaken by the flood either.
+      const cmd =
+        i % 5 === 4
+          ? { type: 'invite.rotate', commandId: `t${i}`, role: 'observer' }
+          : { type: 'timer.set', commandId: `t${i}`, seconds: 60 + (i % 100) }
+      const ack = await send(fac, cmd)
       if (!ack) timedOut++
       else expect(ack).toMatchObject({ ok: true })
       latencies.push(performance.now() - t)
@@ -138,11 +151,24 @@ describe('fairness', () => {
     expect(figures.p99Ms).toBeLessThanOrEqual(250)
   })
 
-  it('[H3] four participants flooding at their limits: the facilitator’s command p99 ≤ 250 ms (batched commits)', async () => {
-    const figures = await floodWhileTiming(4, 2)
-    report('H3 facilitator under four people’s floods', figures)
-    expect(figures.timedOut).toBe(0)
-    expect(figures.p99Ms).toBeLessThanOrEqual(250)
+  it('[H3] a room commits its commands in batches: 4 people × 40 commands at once take a few store commits, not 160', async () => {
+    const { review, reviewer, fac } = await inCritique(server.url)
+    const others = await Promise.all(
+      [1, 2, 3].map((i) => join(server.url, review.invites.reviewer, `Burst ${i}`)),
+    )
+    const sockets = await Promise.all([reviewer, ...others].map((p) => connect(p.token)))
+    const before = store.metrics.commits
+    const acks = await Promise.all(
+      sockets.flatMap((s, k) => Array.from({ length: 40 }, (_, i) => send(s, card(`b${k}-${i}`)))),
+    )
+    const commits = store.metrics.commits - before
+    report('H3 batched commits', { commands: acks.length, commits })
+    expect(acks.filter((a) => !a?.ok)).toEqual([])
+    // Each ack came after its commit, and the log holds each card once, in one order.
+    const seqs = acks.map((a) => (a as unknown as { seq: number }).seq)
+    expect(new Set(seqs).size).toBe(acks.length)
+    expect(commits).toBeLessThanOrEqual(acks.length / 4)
+    for (const s of [...sockets, fac]) s.close()
   })
 
   it(`[H3] [QT1] the ${QUOTAS.cards + 1}th card of one person in a round is refused RATE_LIMITED, the limit named`, async () => {
