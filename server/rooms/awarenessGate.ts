@@ -16,16 +16,18 @@ export const AWARENESS_UPDATE_BYTES = 64 * 1024
  */
 export const AWARENESS_BYTES_PER_SEC = 32 * 1024
 export const AWARENESS_BYTES_BURST = 64 * 1024
+/** Client ids one person may bind in a room's life (a page load or a rebuilt editor is one). */
+export const AWARENESS_IDS_PER_PERSON = 1000
 
 /**
  * Who may set which awareness state, for every kind of connection (Socket.IO sockets and
  * y-websocket sessions alike): written once here because y-protocols' Awareness applies any
  * state with a higher clock, for any client id, from anyone.
  *
- * A connection is bound to the first client id it sets (one its person has not given up to
- * another connection of theirs, and that no other person ever used in this room); afterwards
- * only that id's entries pass, so nobody can set, rename or remove another person's caret, and
- * echoes of others' states (y-websocket sends them back) are dropped. A state over 4 KB is
+ * A connection is bound to the first client id it sets (one no other connection holds, and that
+ * no other person ever used in this room); afterwards only that id's entries pass, so nobody can
+ * set, rename or remove another person's caret, and echoes of others' states (y-websocket sends
+ * them back) are dropped. Once it removes its own state it may bind a fresh id the same way. A state over 4 KB is
  * dropped, never kept, relayed or replayed; the bytes a person has relayed are rate-limited.
  */
 export class AwarenessGate {
@@ -36,6 +38,8 @@ export class AwarenessGate {
   /** The person each client id ever belonged to in this room: never someone else's afterwards. */
   private readonly owners = new Map<number, string>()
   private readonly budgets = new Map<string, TokenBucket>()
+  /** How many client ids each person has bound in this room. */
+  private readonly idsOf = new Map<string, number>()
 
   constructor(private readonly clock: () => number = Date.now) {}
 
@@ -49,13 +53,23 @@ export class AwarenessGate {
       const own = entries.find((e) => e.json !== 'null' && this.mayBind(member, e.clientId))
       if (!own) return null
       id = own.clientId
+      const person = personOf(member)
+      if (!this.owners.has(id)) {
+        // Each id bound is remembered for the room's life: a client cycling ids grows nothing unbounded.
+        const used = this.idsOf.get(person) ?? 0
+        if (used >= AWARENESS_IDS_PER_PERSON) return null
+        this.idsOf.set(person, used + 1)
+      }
       this.bound.set(member.id, id)
       this.holders.set(id, member.id)
-      this.owners.set(id, personOf(member))
+      this.owners.set(id, person)
     }
     const kept = entries.filter(
       (e) => e.clientId === id && Buffer.byteLength(e.json) <= AWARENESS_STATE_BYTES,
     )
+    // Removing its own state frees the connection to bind a fresh id (an editor rebuilt from the
+    // server's state gets a new Y.Doc); never one of another person's.
+    if (kept.some((e) => e.json === 'null')) this.release(member)
     return kept.length > 0 ? kept : null
   }
 
@@ -95,5 +109,6 @@ export class AwarenessGate {
     this.holders.clear()
     this.owners.clear()
     this.budgets.clear()
+    this.idsOf.clear()
   }
 }

@@ -118,6 +118,27 @@ describe('presence is bounded and owned', () => {
     expect(room().awareness.getStates().has(id)).toBe(true)
   })
 
+  it('[H2] after removing its own state a connection may take a fresh client id (a rebuilt editor), never another person’s', async () => {
+    const { fac, observer, watcher } = await room3()
+    say(fac, { user: { name: 'Ada' } })
+    say(observer, { user: { name: 'Olga' } })
+    await until(
+      () => nameOf(watcher, observer.aw.clientID) === 'Olga' && nameOf(watcher, fac.aw.clientID) === 'Ada',
+    )
+    const oldId = observer.aw.clientID
+    say(observer, null)
+    await until(() => !watcher.aw.getStates().has(oldId))
+    // Free again, it still cannot take the facilitator's id...
+    observer.c.socket.emit('yjs:awareness', forged(fac.aw.clientID, 999, { user: { name: 'SPOOFED' } }))
+    // ...but a fresh id of its own is bound and relayed.
+    const fresh = new Awareness(new Y.Doc())
+    fresh.setLocalState({ user: { name: 'Olga (rebuilt)' } })
+    observer.c.socket.emit('yjs:awareness', encodeAwarenessUpdate(fresh, [fresh.clientID]))
+    await until(() => nameOf(watcher, fresh.clientID) === 'Olga (rebuilt)')
+    expect(nameOf(watcher, fac.aw.clientID)).toBe('Ada')
+    fresh.destroy()
+  })
+
   it('[H2] a flood of awareness from one person’s 4 sockets is bounded in what the others receive', async () => {
     const { obs, watcher, room } = await room3()
     const sockets = [person(obs.token), person(obs.token), person(obs.token), person(obs.token)]
