@@ -8,6 +8,7 @@ import {
   AWARENESS_STATE_BYTES,
 } from '../../server/rooms/awarenessGate'
 import { createReview, join } from './helpers/testServer'
+import { rawDoor } from './helpers/rawDoor'
 import { until, type SyncClient } from './helpers/syncClient'
 import { serverPerTest } from './helpers/serverPerTest'
 
@@ -137,6 +138,31 @@ describe('presence is bounded and owned', () => {
     await until(() => nameOf(watcher, fresh.clientID) === 'Olga (rebuilt)')
     expect(nameOf(watcher, fac.aw.clientID)).toBe('Ada')
     fresh.destroy()
+  })
+
+  it('[H2] the y-websocket door goes through the same gate: it cannot rename the facilitator’s caret', async () => {
+    const { review, obs, fac, watcher, room } = await room3()
+    say(fac, { user: { name: 'Ada' } })
+    await until(() => nameOf(watcher, fac.aw.clientID) === 'Ada')
+    const door = rawDoor(stage.server.url, `${review.reviewId}?token=${obs.token}`)
+    await door.opened
+    const frame = (update: Uint8Array) => {
+      const enc = encoding.createEncoder()
+      encoding.writeVarUint(enc, 1) // y-websocket: awareness
+      encoding.writeVarUint8Array(enc, update)
+      return encoding.toUint8Array(enc)
+    }
+    const clock = fac.aw.meta.get(fac.aw.clientID)!.clock
+    door.send(frame(forged(4242, 1, { user: { name: 'Door' } })))
+    door.send(frame(forged(fac.aw.clientID, clock + 10, { user: { name: 'SPOOFED-BY-DOOR' } })))
+    door.send(frame(forged(4242, 2, { user: { name: 'Door', pad: 'x'.repeat(AWARENESS_STATE_BYTES) } })))
+    door.send(frame(forged(4242, 3, { user: { name: 'Door 2' } })))
+    await until(() => nameOf(watcher, 4242) === 'Door 2')
+    expect(nameOf(watcher, fac.aw.clientID)).toBe('Ada')
+    expect(JSON.stringify(room().awareness.getStates().get(4242))).not.toContain('xxxx')
+    door.ws.close()
+    await until(() => !watcher.aw.getStates().has(4242))
+    expect(nameOf(watcher, fac.aw.clientID)).toBe('Ada')
   })
 
   it('[H2] a flood of awareness from one person’s 4 sockets is bounded in what the others receive', async () => {
