@@ -311,7 +311,10 @@ export class Room {
 
   /** Resolves once every write started so far has settled. */
   async flush(): Promise<void> {
-    await this.chain
+    // Queued commands run in batches, each scheduled by the one before: wait for all of them.
+    do {
+      await this.chain
+    } while (this.commands.size > 0 && !this.destroyed)
     while (this.writes.size > 0) await Promise.allSettled([...this.writes])
   }
 
