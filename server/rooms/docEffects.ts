@@ -4,6 +4,7 @@ import { readOutline } from '../../shared/doc/outline'
 import { openRisks } from '../../shared/doc/checks'
 import type { StoredEvent } from '../../shared/domain/events'
 import { canEditDocument } from '../../shared/domain/permissions'
+import type { ReviewState } from '../../shared/domain/types'
 import { SERVER_ACTOR } from '../../shared/domain/rules/guards'
 import { SERVER_ORIGIN, type Room } from './room'
 
@@ -16,12 +17,16 @@ type Triaged = Extract<StoredEvent, { type: 'card.triaged' }>
  * FAQ entry, or the entry without the triage. A Yjs update made against state S applies to any
  * later state, so edits that arrive meanwhile do not matter. Null when there is nothing to add.
  */
-export function faqAnswerUpdate(room: Room, event: Triaged): Uint8Array | null {
+export function faqAnswerUpdate(
+  room: Room,
+  event: Triaged,
+  state: ReviewState = room.state,
+): Uint8Array | null {
   const { disposition, answer, faq } = event.triage
   if (disposition !== 'answered' || !answer) return null
-  const card = room.state.cards[event.cardId]
+  const card = state.cards[event.cardId]
   if (!card) return null
-  if (!canEditDocument(room.state, SERVER_ACTOR).ok) return null // [DOC4] never while reading or closed
+  if (!canEditDocument(state, SERVER_ACTOR).ok) return null // [DOC4] never while reading or closed
   const scratch = new Y.Doc({ gc: true })
   try {
     Y.applyUpdate(scratch, Y.encodeStateAsUpdate(room.doc))

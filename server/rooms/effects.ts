@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import type { StoredEvent } from '../../shared/domain/events'
 import { hashSecret, newInviteCode } from '../auth/secrets'
+import type { ReviewState } from '../../shared/domain/types'
 import type { WriteSet } from '../store/types'
 import { inviteUrl, sealInvite } from '../reviews/links'
 import { applySavedServerUpdate, faqAnswerUpdate } from './docEffects'
@@ -17,7 +18,12 @@ export interface Effects {
   after: Array<() => void | Promise<void>>
 }
 
-export function prepareEffects(room: Room, events: readonly StoredEvent[]): Effects {
+/** `state` is the review state the events were decided on (the room's, unless a batch ran ahead). */
+export function prepareEffects(
+  room: Room,
+  events: readonly StoredEvent[],
+  state: ReviewState = room.state,
+): Effects {
   const fx: Effects = { write: {}, ack: {}, after: [] }
   for (const event of events) {
     switch (event.type) {
@@ -60,7 +66,7 @@ export function prepareEffects(room: Room, events: readonly StoredEvent[]): Effe
       }
       case 'card.triaged': {
         // Answered → one question and answer in the FAQ, committed with the event [TR5].
-        const faq = faqAnswerUpdate(room, event)
+        const faq = faqAnswerUpdate(room, event, state)
         if (faq) {
           ;(fx.write.updates ??= []).push(faq)
           fx.after.push(() => applySavedServerUpdate(room, faq))

@@ -4,6 +4,8 @@ import {
   removeAwarenessStates,
   type Awareness,
 } from 'y-protocols/awareness'
+import { writeAwareness, type AwarenessEntry } from '../ywebsocket/messages'
+import { AwarenessGate } from './awarenessGate'
 import { isPeer, type RoomMember } from './peer'
 import type { Room } from './room'
 
@@ -13,21 +15,21 @@ const AWARENESS_WINDOW_MS = 50
 
 /**
  * Carets and names (y-protocols awareness) per room: applied to the room's Awareness, relayed
- * to the others as the same bytes, sent in full to a joiner, and a socket's client ids removed
- * when it leaves so nobody keeps a ghost caret.
+ * to the others as the same bytes, sent in full to a joiner, and a connection's state removed
+ * when it leaves so nobody keeps a ghost caret. What a connection may set is decided by the
+ * room's `AwarenessGate` (its own client id only, states up to 4 KB, bytes rate-limited per
+ * person, H2), the same for Socket.IO sockets and y-websocket sessions.
  */
 export class Presence {
-  private readonly idsBySocket = new Map<string, Set<number>>()
+  readonly gate: AwarenessGate
+  /** The connection whose update is being applied, and whether it changed anything. */
+  private applying: RoomMember | null = null
+  private changed = false
   private readonly onUpdate = (
     change: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    const socket = origin as RoomMember | undefined
-    if (!socket || typeof socket !== 'object' || !('id' in socket)) return
-    let ids = this.idsBySocket.get(socket.id)
-    if (!ids) this.idsBySocket.set(socket.id, (ids = new Set()))
-    for (const id of [...change.added, ...change.updated]) ids.add(id)
-    for (const id of change.removed) ids.delete(id)
+    if (origin === this.applying && origin !== null) this.changed = true
     if (this.collecting)
       for (const id of [...change.added, ...change.updated, ...change.removed]) this.batch.add(id)
   }
@@ -36,6 +38,7 @@ export class Presence {
     private readonly room: Room,
     private readonly awareness: Awareness,
   ) {
+    this.gate = new AwarenessGate(room.deps.clock)
     awareness.on('update', this.onUpdate)
   }
 
@@ -44,24 +47,44 @@ export class Presence {
   private batchTimer: NodeJS.Timeout | null = null
   private collecting = false
 
+  /** What `member` may apply of `bytes` (AwarenessGate.admit); null when nothing. */
+  admit(member: RoomMember, bytes: Uint8Array): AwarenessEntry[] | null {
+    return this.room.destroyed ? null : this.gate.admit(member, bytes)
+  }
+
+  /** Admits, then applies and relays what passed: what a Socket.IO socket sends. */
+  receive(member: RoomMember, bytes: Uint8Array): void {
+    const entries = this.admit(member, bytes)
+    if (entries) this.apply(member, entries)
+  }
+
   /**
-   * Applies and relays; malformed bytes are dropped (awareness has no ack). In a small room the
-   * same bytes go on at once. In a large one, N people moving carets would cost N² messages a
-   * second: their changes are gathered for `AWARENESS_WINDOW_MS` and sent as one update (one
-   * encoding, one message per recipient) — carets may lag a little, edits never do.
+   * Applies admitted entries and relays them; unreadable states are dropped (awareness has no
+   * ack). In a small room the same bytes go on at once. In a large one, N people moving carets
+   * would cost N² messages a second: their changes are gathered for `AWARENESS_WINDOW_MS` and
+   * sent as one update (one encoding, one message per recipient) — carets may lag a little,
+   * edits never do.
    */
-  receive(socket: RoomMember, bytes: Uint8Array): void {
+  apply(member: RoomMember, entries: AwarenessEntry[]): void {
+    const bytes = writeAwareness(entries)
+    // Setting a state costs its bytes from the person's allowance; removing one is always let through.
+    const cost = entries.reduce((n, e) => n + (e.json === 'null' ? 0 : e.json.length), 0)
+    if (cost > 0 && !this.gate.spend(member, cost)) return
     const large = this.room.sockets.size > AWARENESS_BATCH_ABOVE
     this.collecting = large
+    this.applying = member
+    this.changed = false
     try {
-      applyAwarenessUpdate(this.awareness, bytes, socket)
+      applyAwarenessUpdate(this.awareness, bytes, member)
     } catch {
       return
     } finally {
       this.collecting = false
+      this.applying = null
     }
+    if (!this.changed) return
     if (!large) {
-      this.relay(bytes, socket)
+      this.relay(bytes, member)
       return
     }
     this.batchTimer ??= setTimeout(() => this.flushBatch(), AWARENESS_WINDOW_MS)
@@ -69,7 +92,7 @@ export class Presence {
 
   private flushBatch(): void {
     this.batchTimer = null
-    const ids = [...this.batch]
+    const ids = [...this.batch].filter((id) => this.awareness.meta.has(id))
     this.batch.clear()
     if (ids.length === 0 || this.room.destroyed) return
     this.relay(encodeAwarenessUpdate(this.awareness, ids), null)
@@ -90,21 +113,19 @@ export class Presence {
     else socket.emit('yjs:awareness', bytes)
   }
 
-  leave(socket: RoomMember): void {
-    const ids = this.idsBySocket.get(socket.id)
-    this.idsBySocket.delete(socket.id)
-    if (!ids || ids.size === 0) return
-    const gone = [...ids].filter((id) => this.awareness.getStates().has(id))
-    if (gone.length === 0) return
-    removeAwarenessStates(this.awareness, gone, 'disconnect')
-    // Encoded after removal: each id goes out with a null state, which peers read as "gone".
-    this.relay(encodeAwarenessUpdate(this.awareness, gone), null)
+  /** The connection left: its own state (and only its own) is removed for everyone. */
+  leave(member: RoomMember): void {
+    const id = this.gate.release(member)
+    if (id === null || !this.awareness.getStates().has(id)) return
+    removeAwarenessStates(this.awareness, [id], 'disconnect')
+    // Encoded after removal: the id goes out with a null state, which peers read as "gone".
+    this.relay(encodeAwarenessUpdate(this.awareness, [id]), null)
   }
 
   destroy(): void {
     if (this.batchTimer) clearTimeout(this.batchTimer)
     this.batchTimer = null
     this.awareness.off('update', this.onUpdate)
-    this.idsBySocket.clear()
+    this.gate.clear()
   }
 }

@@ -6,6 +6,7 @@ import type { Result } from '../../shared/domain/result'
 import type { ReviewState } from '../../shared/domain/types'
 import type { WireError } from '../../shared/protocol/errors'
 import type { AppSocket } from '../socket/types'
+import { CommandQueue } from './commandQueue'
 import type { RoomDeps } from './deps'
 import { Outbox, syncMessageOf } from './outbox'
 import type { RoomMember, RoomPeer } from './peer'
@@ -73,6 +74,8 @@ export class Room {
    */
   readonly refusedClients = new Set<number>()
   readonly acks: Map<string, CommandAck>
+  /** Commands waiting for their batch, per participant (server/rooms/commands.ts, H3). */
+  readonly commands = new CommandQueue()
   /** What each socket was last sent of the projection, and presence. */
   private readonly views: RoomViews = new RoomViews(this)
   /** Commands and joins one at a time: each takes the next seqs of the log. */
@@ -346,7 +349,10 @@ export class Room {
 
   /** Resolves once every write started so far has settled. */
   async flush(): Promise<void> {
-    await this.chain
+    // Queued commands run in batches, each scheduled by the one before: wait for all of them.
+    do {
+      await this.chain
+    } while (this.commands.size > 0 && !this.destroyed)
     while (this.writes.size > 0) await Promise.allSettled([...this.writes])
   }
 
@@ -378,13 +384,18 @@ export class Room {
     this.views.publish(type, at)
   }
 
-  /** Folds committed events into the state and publishes each one's effect per recipient. */
+  /**
+   * Folds committed events into the state and publishes their effect per recipient, ONCE for
+   * the whole commit: projecting every socket's board costs O(cards), so a batch of commands
+   * (server/rooms/commands.ts) pays it once, not once per event (H3). The `board:event` carries
+   * the last event's seq and type (docs/protocol.md).
+   */
   applyEvents(events: readonly StoredEvent[]): void {
-    for (const event of events) {
-      this.state = evolve(this.state, event)
-      this.publish(event.type, event.at)
-    }
-    if (events.length > 0) for (const peer of [...this.peers.values()]) peer.stateChanged()
+    const last = events.at(-1)
+    if (!last) return
+    this.state = events.reduce(evolve, this.state)
+    this.publish(last.type, last.at)
+    for (const peer of [...this.peers.values()]) peer.stateChanged()
   }
 
   attach(socket: AppSocket): void {

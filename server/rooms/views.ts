@@ -74,24 +74,34 @@ export class RoomViews {
     const list = old && Object.keys(listPatch).length === 0 ? old : fresh
     this.shared = list
     const patches = new Map<ParticipantView[], BoardPatch>()
+    // A person's sockets (tabs, or one script's many connections) see the same board: it is
+    // projected once per person, and diffed once per earlier board they share (H3).
+    const projected = new Map<string, BoardState>()
+    const diffs = new Map<BoardState, BoardPatch>()
     for (const socket of this.room.sockets.values()) {
       try {
-        const next = project(state, socket.data.participantId, online, list)
+        const pid = socket.data.participantId
+        let next = projected.get(pid)
+        if (!next) projected.set(pid, (next = project(state, pid, online, list)))
         const before = this.views.get(socket.id)
         this.views.set(socket.id, next)
         if (!before) {
           socket.emit('board:state', next)
           continue
         }
-        let forList = before.participants === list ? {} : patches.get(before.participants)
-        if (!forList)
-          patches.set(before.participants, (forList = diffParticipants(before.participants, list)))
-        const patch = {
-          ...diffBoard(
-            { ...before, participants: NO_PARTICIPANTS },
-            { ...next, participants: NO_PARTICIPANTS },
-          ),
-          ...forList,
+        let patch = diffs.get(before)
+        if (!patch) {
+          let forList = before.participants === list ? {} : patches.get(before.participants)
+          if (!forList)
+            patches.set(before.participants, (forList = diffParticipants(before.participants, list)))
+          patch = {
+            ...diffBoard(
+              { ...before, participants: NO_PARTICIPANTS },
+              { ...next, participants: NO_PARTICIPANTS },
+            ),
+            ...forList,
+          }
+          diffs.set(before, patch)
         }
         if (Object.keys(patch).length > 0) socket.emit('board:event', { seq: state.seq, type, at, patch })
       } catch (e) {

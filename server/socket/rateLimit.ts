@@ -7,13 +7,19 @@ import { serverStep1 } from '../rooms/docSync'
 import type { GuessLimiter } from '../http/rateLimit'
 
 /**
- * Per-socket rate limits (M3) and the handshake's guess limit (S4).
+ * Rate limits (M3, H3) and the handshake's guess limit (S4).
  *
- * Each socket has a token bucket per kind of message. The defaults leave room for fast typing
- * and pasting (DESIGN §4: at least 50 updates a second and bursts of 200; 50 commands a second).
- * A message over its bucket is refused with RATE_LIMITED (awareness is dropped: it has no ack,
- * and the next one carries the latest state anyway). Refusals draw on a bucket of their own: a
- * client that keeps flooding empties it within a second and is disconnected.
+ * Commands are limited per person in a room (`personBuckets`), across all of their sockets and
+ * y-websocket sessions: a second tab, or a script opening ten connections, gets no fresh
+ * allowance, and a room's commands are what one person could make everybody wait for (H3).
+ * Document updates and awareness are limited per connection (each is cheap for the room: updates
+ * are applied and saved in one batch per turn, and what awareness keeps and relays is bounded
+ * per person in bytes by server/rooms/awarenessGate.ts, H2). The defaults leave room for fast
+ * typing and pasting (DESIGN §4: at least 50 updates a second and bursts of 200; 50 commands a
+ * second). A message over its bucket is refused with RATE_LIMITED, the limit named (awareness is
+ * dropped: it has no ack, and the next one carries the latest state anyway). Refusals draw on a
+ * bucket of each connection's own: a client that keeps flooding empties it within a second and
+ * is disconnected.
  */
 export interface RateLimits {
   updatesPerSec: number
@@ -84,9 +90,33 @@ export class TokenBucket {
   }
 }
 
-const LIMITED: WireError = {
-  code: 'RATE_LIMITED',
-  message: 'Too many messages at once; the app retries in a moment.',
+/** Per room (weakly: an unloaded room takes its buckets with it), per participant. */
+const people = new WeakMap<object, Map<string, TokenBucket>>()
+
+/** The command bucket of one person in one room: every connection of theirs draws on it (H3). */
+export function personCommands(
+  room: object,
+  participantId: string,
+  rates: RateLimits,
+  clock: () => number = Date.now,
+): TokenBucket {
+  let inRoom = people.get(room)
+  if (!inRoom) people.set(room, (inRoom = new Map()))
+  let bucket = inRoom.get(participantId)
+  if (!bucket)
+    inRoom.set(participantId, (bucket = new TokenBucket(rates.commandsPerSec, rates.commandBurst, clock)))
+  return bucket
+}
+
+/** The refusal of a message over its bucket, naming the limit (H3). */
+export function limitedError(kind: 'sync' | 'command', rates: RateLimits): WireError {
+  return {
+    code: 'RATE_LIMITED',
+    message:
+      kind === 'command'
+        ? `Too many commands at once: the limit is ${rates.commandsPerSec} a second per person, across all your tabs and connections; the app retries in a moment.`
+        : `Too many document updates at once: the limit is ${rates.updatesPerSec} a second per connection; the app retries in a moment.`,
+  }
 }
 const FLOODING: WireError = {
   code: 'RATE_LIMITED',
@@ -112,9 +142,13 @@ export interface SocketGuardDeps {
  * handler). It also logs every refusal any handler answers, as structured data without secrets.
  */
 export function limitSocket(socket: AppSocket, { rates, logger, clock = Date.now }: SocketGuardDeps): void {
+  // The auth middleware pinned the room: commands draw on the person's bucket there (H3).
+  const room = socket.data.room
   const buckets: Record<Kind, TokenBucket> = {
     sync: new TokenBucket(rates.updatesPerSec, rates.updateBurst, clock),
-    command: new TokenBucket(rates.commandsPerSec, rates.commandBurst, clock),
+    command: room
+      ? personCommands(room, socket.data.participantId, rates, clock)
+      : new TokenBucket(rates.commandsPerSec, rates.commandBurst, clock),
     awareness: new TokenBucket(rates.awarenessPerSec, rates.awarenessBurst, clock),
   }
   const refusals = new TokenBucket(rates.refusalsPerSec, rates.refusalBurst, clock)
@@ -139,7 +173,7 @@ export function limitSocket(socket: AppSocket, { rates, logger, clock = Date.now
       return next()
     }
     if (closed) return
-    if (ack) ack({ ok: false, error: LIMITED })
+    if (ack) ack({ ok: false, error: limitedError(kind === 'sync' ? 'sync' : 'command', rates) })
     const now = clock()
     if (now - lastLog > 1000) {
       lastLog = now

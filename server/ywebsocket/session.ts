@@ -6,6 +6,7 @@ import type { Config } from '../config'
 import type { GuessLimiter } from '../http/rateLimit'
 import type { Logger } from '../logger'
 import { authenticate } from '../reviews/reviewService'
+import { AWARENESS_UPDATE_BYTES } from '../rooms/awarenessGate'
 import { fitsDocLimit } from '../rooms/docLimit'
 import { containsUpdate, serverStep1, type Decoded } from '../rooms/docSync'
 import { syncMessageOf } from '../rooms/outbox'
@@ -24,7 +25,6 @@ import {
   readAwareness,
   readFrame,
   syncFrame,
-  writeAwareness,
 } from './messages'
 import type { OversizedClients } from './oversized'
 
@@ -66,8 +66,6 @@ export const HOLD_MS = 2_500
 const JITTER_MS = 250
 /** Frames a client may send before its token is checked (y-websocket sends two). */
 const EARLY_FRAMES = 32
-/** Bytes of one awareness state (JSON) kept and relayed; larger states are dropped. */
-export const AWARENESS_STATE_BYTES = 4 * 1024
 
 type Phase = 'authorizing' | 'open' | 'refusing' | 'closed'
 
@@ -85,8 +83,6 @@ export class YjsSession implements RoomPeer {
   private phase: Phase = 'authorizing'
   private early: Uint8Array[] = []
   private toldReadOnly = false
-  /** The one awareness client id this connection may set (bound on first use). */
-  private clientId: number | null = null
   /** Yjs client ids its last step 1 showed it holds more of than the room (its step 2 will send). */
   private ahead: number[] = []
   private readonly buckets: { sync: TokenBucket; awareness: TokenBucket; refusals: TokenBucket }
@@ -219,7 +215,8 @@ export class YjsSession implements RoomPeer {
    * of its own client id and of what it held beyond the room: its next step 1 is refused 4413.
    */
   frameTooLarge(): void {
-    const ids = this.clientId === null ? this.ahead : [...this.ahead, this.clientId]
+    const clientId = this.room?.presence.gate.boundId(this) ?? null
+    const ids = clientId === null ? this.ahead : [...this.ahead, clientId]
     if (this.room && ids.length > 0) this.deps.oversized.add(this.room.id, ids)
     this.deps.logger.info(
       { review: this.request.reviewId, participant: this.participantId || undefined, code: 1009 },
@@ -373,7 +370,8 @@ export class YjsSession implements RoomPeer {
     for (const s of decoded.structs)
       if (!(s instanceof Y.Skip) && s.id.clock + s.length > Y.getState(room.doc.store, s.id.client))
         room.refusedClients.add(s.id.client)
-    if (this.clientId !== null) room.refusedClients.add(this.clientId)
+    const clientId = room.presence.gate.boundId(this)
+    if (clientId !== null) room.refusedClients.add(clientId)
     this.refuse(CLOSE.locked, `${error.code}: ${error.message}`)
   }
 
@@ -389,31 +387,24 @@ export class YjsSession implements RoomPeer {
   }
 
   /**
-   * Awareness: only this connection's own client id (bound on first use, never one another
-   * connection holds), states up to 4 KB. y-websocket echoes others' states back: dropped here.
+   * Awareness: the room's gate decides what this connection may set (its own client id, bound on
+   * first use; states up to 4 KB: server/rooms/awarenessGate.ts, H2). y-websocket echoes others'
+   * states back: dropped there, and only its own states count against the limit, so echoes of a
+   * busy room's carets cost nothing.
    */
   private onAwareness(room: Room, update: Uint8Array): void {
-    const entries = readAwareness(update)
-    if (!entries) {
+    if (update.byteLength > AWARENESS_UPDATE_BYTES || readAwareness(update) === null) {
       this.dropped++
       return
     }
-    if (this.clientId === null) {
-      const own = entries.find((e) => e.json !== 'null' && !room.awareness.getStates().has(e.clientId))
-      if (!own) return
-      this.clientId = own.clientId
-    }
-    const kept = entries.filter(
-      (e) => e.clientId === this.clientId && Buffer.byteLength(e.json) <= AWARENESS_STATE_BYTES,
-    )
-    if (kept.length === 0) return
-    // Only its own states count against the limit: echoes of a busy room's carets cost nothing.
+    const kept = room.presence.admit(this, update)
+    if (!kept) return
     if (!this.buckets.awareness.take()) {
       if (!this.buckets.refusals.take(0.2))
         this.refuse(CLOSE.rateLimited, 'RATE_LIMITED: far too many messages; reconnect later.')
       return
     }
-    room.presence.receive(this, kept.length === entries.length ? update : writeAwareness(kept))
+    room.presence.apply(this, kept)
   }
 }
 

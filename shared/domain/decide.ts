@@ -1,11 +1,12 @@
 import type { Command } from '../protocol/commands'
-import type { Result } from './result'
+import { ok, type Result } from './result'
 import { createCard, deleteCard, editCard, replyCard, spotlightCard, voteCard } from './rules/cards'
 import type { DecideContext, Decision } from './rules/context'
 import { gate } from './rules/guards'
 import { record, signoff } from './rules/decision'
 import { deleteNote, saveNote } from './rules/notes'
 import { mergeParticipant } from './rules/merge'
+import { withinQuota } from './rules/quotas'
 import { advancePhase } from './rules/phases'
 import {
   removeParticipant,
@@ -56,11 +57,14 @@ export function decide(
     case 'decision.record':
       return record(state, cmd, me, ctx)
     case 'note.save':
-      return saveNote(state, cmd, me, ctx)
+      // A new note counts against the round's quota; saving an existing one again does not [QT1].
+      return quota(saveNote(state, cmd, me, ctx), () =>
+        cmd.noteId === undefined ? withinQuota(state, me, 'notes') : ok(true),
+      )
     case 'note.delete':
       return deleteNote(state, cmd, me)
     case 'card.create':
-      return createCard(state, cmd, me, ctx)
+      return quota(createCard(state, cmd, me, ctx), () => withinQuota(state, me, 'cards')) // [QT1]
     case 'card.edit':
       return editCard(state, cmd, me, ctx)
     case 'card.delete':
@@ -68,7 +72,10 @@ export function decide(
     case 'card.vote':
       return voteCard(state, cmd, me)
     case 'card.reply':
-      return replyCard(state, cmd, me, ctx)
+      // Counted in the round of the card answered, after the card is known to be visible [QT1] [CV7].
+      return quota(replyCard(state, cmd, me, ctx), () =>
+        withinQuota(state, me, 'replies', state.cards[cmd.cardId]?.round),
+      )
     case 'card.spotlight':
       return spotlightCard(state, cmd)
     case 'card.triage':
@@ -76,4 +83,11 @@ export function decide(
     case 'revision.check':
       return checkRevision(state, cmd, me)
   }
+}
+
+/** A decision the rules accepted still has to fit the person's quota for the round [QT1]. */
+function quota(decided: Result<Decision>, fits: () => Result<true>): Result<Decision> {
+  if (!decided.ok) return decided
+  const within = fits()
+  return within.ok ? decided : within
 }

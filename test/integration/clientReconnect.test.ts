@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { Window as HappyWindow } from 'happy-dom'
 import { openSocket, type BoardSocket } from '../../client/src/composables/useSocket'
 import { useConnectionStore } from '../../client/src/stores/connection'
 import { createMemoryStore } from '../../server/store/memory'
@@ -12,6 +13,9 @@ import { createReview, startServer, type TestServer } from './helpers/testServer
  * handshake the server refuses for a passing reason (`unavailable`: its store cannot read) is
  * not retried by socket.io itself, so the board asks again until the server can answer.
  */
+/** Puts the page (happy-dom's window) at the server's origin, where the board's socket connects. */
+const pageAt = (url: string) => (window as unknown as HappyWindow).happyDOM.setURL(url)
+
 describe('the board socket after a refused handshake', () => {
   let server: TestServer | null = null
   let socket: BoardSocket | null = null
@@ -36,7 +40,7 @@ describe('the board socket after a refused handshake', () => {
     server.app.io.engine.on('connection', (conn: { request: { url: string } }) =>
       hints.push(new URL(conn.request.url, 'http://x').searchParams.get('review')),
     )
-    window.happyDOM.setURL(server.url) // the page's origin: its socket goes there
+    pageAt(server.url) // the page's origin: its socket goes there
     const review = await createReview(server.url)
     setActivePinia(createPinia())
     const connection = useConnectionStore()
@@ -57,7 +61,7 @@ describe('the board socket after a refused handshake', () => {
 
   it('[S4] stops for good on an unauthorized token', async () => {
     server = await startServer()
-    window.happyDOM.setURL(server.url)
+    pageAt(server.url)
     setActivePinia(createPinia())
     const connection = useConnectionStore()
     let attempts = 0
