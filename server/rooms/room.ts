@@ -213,7 +213,11 @@ export class Room {
     // Changes go to the others only once saved (docs/protocol.md): a change whose write fails is
     // never shown to anyone before it is stored, so nobody sees text a restart could take back.
     const relay = changes.map((change) => ({ change, sender: origin }))
-    const saved = toSave.length > 0 ? this.saveUpdates(toSave, relay) : null
+    // Each update of the batch is answered once every change applied so far is committed, not
+    // by this batch's write alone: an update sent again while the write holding its change is
+    // still under way must wait for that write too (saved before acknowledged).
+    if (toSave.length > 0) void this.saveUpdates(toSave, relay)
+    const saved = toSave.length > 0 ? this.committedSoFar() : null
     batch.forEach((q, i) => q.resolve({ result: results[i] ?? 'unreadable', saved }))
   }
 
