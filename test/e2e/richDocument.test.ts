@@ -75,6 +75,34 @@ async function typeAtEnd(page: Page, text: string): Promise<void> {
 const saved = (page: Page) =>
   page.getByTestId('save-status').filter({ hasText: 'All changes saved' }).waitFor()
 
+/** The caret right after `text` in the document, as a click there would put it. */
+async function caretAfter(page: Page, text: string): Promise<void> {
+  await page.evaluate((t) => {
+    const root = document.querySelector('.prfaq-doc') as HTMLElement
+    root.focus()
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT)
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const at = n.textContent?.indexOf(t) ?? -1
+      if (at < 0) continue
+      const range = document.createRange()
+      range.setStart(n, at + t.length)
+      range.collapse(true)
+      window.getSelection()!.removeAllRanges()
+      window.getSelection()!.addRange(range)
+      return
+    }
+    throw new Error(`"${t}" is not in the document`)
+  }, text)
+}
+
+/** Enter after `text`, and wait for the editor to hold the new paragraph (a paste must not race it). */
+async function newParagraph(page: Page, after: string): Promise<void> {
+  const before = await editorOf(page).locator('p').count()
+  await caretAfter(page, after)
+  await page.keyboard.press('Enter')
+  await expect.poll(() => editorOf(page).locator('p').count()).toBe(before + 1)
+}
+
 /** A paste event carrying only text/plain, as pasting from a text editor gives. */
 function pastePlain(page: Page, text: string): Promise<void> {
   return page.evaluate((t) => {
@@ -156,13 +184,15 @@ describe('rich documents in Chromium', () => {
 
     // Prose stays prose; past the nesting limit the paste is plain text, and nothing throws.
     await saved(page)
-    await doc.locator('p').last().click()
+    // Each paste goes into a new paragraph after "First paragraph." (wherever the first paste put it).
+    await newParagraph(page, 'First paragraph.')
     await pastePlain(page, 'Just a sentence, nothing to format.')
     await doc.locator('p', { hasText: 'Just a sentence' }).waitFor()
-    await page.keyboard.press('Enter')
+    await newParagraph(page, 'nothing to format.')
     await pastePlain(page, '- '.repeat(150) + 'deep')
+    const deep = doc.locator('p', { hasText: 'deep' })
     await expect
-      .poll(async () => ((await doc.locator('p').last().textContent()) ?? '').replace(/\u00a0/g, ' '))
+      .poll(async () => ((await deep.textContent()) ?? '').replace(/\u00a0/g, ' '))
       .toBe('- '.repeat(150) + 'deep')
     await saved(page)
 
