@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express'
 import type { ErrorCode } from '../../shared/protocol/errors'
 import type { Logger } from '../logger'
+import { DocumentLimitError } from '../../shared/doc/limits'
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID: 400,
@@ -40,6 +41,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (type === 'entity.too.large') return sendError(res, 'TOO_LARGE', tooLargeMessage(e))
     if (type === 'entity.parse.failed')
       return sendError(res, 'INVALID', 'The request body is not valid JSON.')
+    // Markdown nested or sized past the document's limits: the limit, named (H1).
+    if (e instanceof DocumentLimitError) return sendError(res, 'INVALID', e.message)
     const status = (e as { status?: number }).status
     if (status && status >= 400 && status < 500)
       return sendError(res, 'INVALID', 'The request could not be read.')

@@ -1,5 +1,4 @@
-import * as Y from 'yjs'
-import { importMarkdown } from '../../shared/doc/importMarkdown'
+import { importedState } from '../doc/importOffThread'
 import { PRFAQ_TEMPLATE } from '../../shared/doc/template'
 import type { StoredEvent } from '../../shared/domain/events'
 import { evolve, initialState } from '../../shared/domain/evolve'
@@ -69,10 +68,7 @@ export async function createReview(
     at: now,
     actorId: facilitator.id,
   }))
-  const doc = new Y.Doc()
-  importMarkdown(doc, markdown && markdown.trim() ? markdown : PRFAQ_TEMPLATE)
-  const initial = Y.encodeStateAsUpdate(doc)
-  doc.destroy()
+  const initial = await importedState(markdown && markdown.trim() ? markdown : PRFAQ_TEMPLATE)
 
   const token = newToken()
   const codes = Object.fromEntries(INVITE_ROLES.map((role) => [role, newInviteCode()])) as Record<

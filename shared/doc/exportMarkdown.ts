@@ -5,6 +5,7 @@ import type * as Y from 'yjs'
 import { isHardBreak, normalizeInline, type Block, type Inline, type Marks } from './blocks'
 import { blocksToPmJson } from './pmBlocks'
 import { safeHref } from './safeHref'
+import { serializeLinear } from './serializerState'
 import { documentSchema } from './schema'
 import { readBlocks } from './yjsBlocks'
 
@@ -13,14 +14,15 @@ import { readBlocks } from './yjsBlocks'
  * serializer (its escaping, mark nesting and list layout) with the schema's own node names, GitHub
  * tables and task lists. Two of its defaults are replaced because they cost quadratic time on
  * hostile text: moving spaces out of emphasis (its `/^(.*?)(\s*)$/` backtracks over a long run of
- * spaces, ~8 s for 80,000) is done below in one pass over the runs, and a hard break no longer
- * scans every following break. Links other than web, mail and in-page ones are dropped, as in
+ * spaces, ~8 s for 80,000) is done below in one pass over the runs, a hard break no longer
+ * scans every following break, and the output is collected in pieces (`serializerState.ts`: the
+ * library's one growing string made long documents quadratic). Links other than web, mail and in-page ones are dropped, as in
  * the HTML export.
  */
 export function exportMarkdown(source: Y.Doc | Y.XmlFragment | Block[]): string {
   const blocks = Array.isArray(source) ? source : readBlocks(source)
   const doc = Node.fromJSON(documentSchema, blocksToPmJson(prepareBlocks(blocks)))
-  const out = serializer.serialize(doc, { tightLists: true }).trimEnd()
+  const out = serializeLinear(serializer, doc, { tightLists: true }).trimEnd()
   return out ? out + '\n' : ''
 }
 
@@ -48,7 +50,7 @@ function longestRun(text: string, ch: string): number {
 
 /** A table cell's content on one line, pipes escaped (GitHub tables have no multi-line cells). */
 function cellMarkdown(cell: PmNode): string {
-  const text = serializer.serialize(cell, { tightLists: true })
+  const text = serializeLinear(serializer, cell, { tightLists: true })
   return text
     .split('\n')
     .map((line) => line.trim())

@@ -226,7 +226,8 @@ function findDateline(press: Section[], parts: Partial<Record<PressPart, PartRef
   }
 }
 
-const QUOTE = /["“][^"”]{12,}["”],?\s+(?:said|says)\s+([^.,\n]+)/
+// The quoted words exclude an opening quote too: otherwise a run of `“` is rescanned from each one (H1).
+const QUOTE = /["“][^"“”]{12,}["”],?\s+(?:said|says)\s+([^.,\n]+)/
 
 /** Without quote headings, a `"…," said Name` paragraph is a quote: leaders by title, others customers. */
 function findQuotes(press: Section[], parts: Partial<Record<PressPart, PartRef>>): void {
