@@ -14,7 +14,7 @@ import { createReview, startServer, type TestServer } from './helpers/testServer
 describe('an update sent again while its first write is under way', () => {
   let server: TestServer | null = null
   const clients: SyncClient[] = []
-  let release = () => undefined as void
+  let release: () => void = () => undefined
   afterEach(async () => {
     release()
     for (const c of clients.splice(0)) c.socket.disconnect()
@@ -31,10 +31,13 @@ describe('an update sent again while its first write is under way', () => {
       write: async (id, set) => {
         if (holdNext && set.updates?.length) {
           holdNext = false
-          const h = { release: () => undefined, committed: false }
+          const h: { release: () => void; committed: boolean } = {
+            release: () => undefined,
+            committed: false,
+          }
           held = h
           release = () => h.release()
-          await new Promise<void>((r) => (h.release = r))
+          await new Promise<void>((r) => (h.release = () => r()))
           await inner.write(id, set)
           h.committed = true
           return
