@@ -1,10 +1,7 @@
 import { Router, type Response } from 'express'
-import { runChecks } from '../../shared/doc/checks'
-import { renderExportMarkdown } from '../../shared/doc/exportDocument'
-import { renderExportHtml } from '../../shared/doc/exportHtml'
-import type { ExportInput } from '../../shared/doc/exportModel'
-import { readOutline } from '../../shared/doc/outline'
 import { project } from '../../shared/domain/projection'
+import { renderedExport, type ExportData } from '../doc/docWorker'
+import { fullUpdate } from '../rooms/docSync'
 import type { ReviewDeps } from '../reviews/reviewService'
 import type { Reader } from './access'
 import { privateResponse, readerOf } from './access'
@@ -12,21 +9,21 @@ import { privateResponse, readerOf } from './access'
 /**
  * What an export holds for ONE reader: cards come from that reader's projection (`project`), so a
  * card still blind to them — or its author — never reaches the file [CV7]. The document is the
- * room's live Y.Doc, so anchors are resolved against the text as it stands.
+ * room's live Y.Doc (`renderedExport`), so anchors are resolved against the text as it stands.
  */
-function exportInput(deps: ReviewDeps, { room, participantId }: Reader): ExportInput {
+function exportData(deps: ReviewDeps, { room, participantId }: Reader): ExportData {
   const view = project(room.state, participantId, room.online())
   return {
     title: view.title,
-    doc: room.doc,
     cards: view.cards,
     participants: view.participants,
     rounds: view.rounds,
     decision: view.decision,
-    checks: runChecks(readOutline(room.doc)),
     exportedAt: deps.clock(),
   }
 }
+
+const documentOf = ({ room }: Reader) => ({ doc: room.doc, update: () => fullUpdate(room) })
 
 /**
  * A title as it may appear in a file name: a lone surrogate (stored before titles were checked,
@@ -72,16 +69,16 @@ export function exportsRouter(deps: ReviewDeps): Router {
   api.get('/reviews/:id/export.md', async (req, res) => {
     const reader = await readerOf(deps, req, res, { allowQuery: true })
     if (!reader) return
-    const input = exportInput(deps, reader)
-    const body = renderExportMarkdown(input)
+    const input = exportData(deps, reader)
+    const body = await renderedExport('md', documentOf(reader), input)
     send(res, 'text/markdown; charset=utf-8', contentDisposition('attachment', input.title, 'md'), body)
   })
 
   api.get('/reviews/:id/export.html', async (req, res) => {
     const reader = await readerOf(deps, req, res, { allowQuery: true })
     if (!reader) return
-    const input = exportInput(deps, reader)
-    const body = renderExportHtml(input)
+    const input = exportData(deps, reader)
+    const body = await renderedExport('html', documentOf(reader), input)
     // Inline: the page opens in the browser, ready for "print to PDF".
     send(res, 'text/html; charset=utf-8', contentDisposition('inline', input.title, 'html'), body)
   })

@@ -1,4 +1,4 @@
-import { importedState } from '../doc/importOffThread'
+import { importedState } from '../doc/docWorker'
 import { PRFAQ_TEMPLATE } from '../../shared/doc/template'
 import type { StoredEvent } from '../../shared/domain/events'
 import { evolve, initialState } from '../../shared/domain/evolve'

@@ -34,6 +34,12 @@ export function toBytes(raw: unknown): Uint8Array | null {
 
 /** The server's step 1 and a step 2 holding everything (state against an empty vector). */
 export const fullState = (room: Room): Uint8Array => room.fullMessage()
+/** The document's whole state as one Yjs update: a view into the cached step 2, not encoded again. */
+export function fullUpdate(room: Room): Uint8Array {
+  const dec = decoding.createDecoder(room.fullMessage())
+  decoding.readVarUint(dec)
+  return decoding.readVarUint8Array(dec)
+}
 export const serverStep1 = (room: Room): Uint8Array => syncMessageOf(STEP1, Y.encodeStateVector(room.doc))
 
 function readMessage(bytes: Uint8Array): { type: number; payload: Uint8Array } | null {

@@ -140,7 +140,7 @@ describe('schema migrations: sqlite', () => {
     db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(99, 'from the future', 1)
     db.close()
     expect(() => createSqliteStore({ dataDir: dir })).toThrow(
-      /schema version 99, newer than this server knows \(3\)/,
+      `schema version 99, newer than this server knows (${latestVersion(SQLITE_MIGRATIONS)})`,
     )
   })
 })
@@ -193,7 +193,7 @@ describe('schema migrations: postgres', () => {
     await db.query("INSERT INTO schema_migrations VALUES (99, 'from the future', 1)")
     try {
       await expect(createPostgresStore({ url: db.url })).rejects.toThrow(
-        /schema version 99, newer than this server knows \(3\)/,
+        `schema version 99, newer than this server knows (${latestVersion(POSTGRES_MIGRATIONS)})`,
       )
     } finally {
       await db.query('DELETE FROM schema_migrations WHERE version = 99')
