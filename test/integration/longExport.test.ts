@@ -1,12 +1,8 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createSqliteStore } from '../../server/store/sqlite'
-import type { Store } from '../../server/store/types'
+import { describe, expect, it } from 'vitest'
 import { MAX_MARKDOWN_CHARS } from '../../shared/doc/limits'
-import { createReview, startServer, type TestServer } from './helpers/testServer'
+import { exportOf, sqliteServerForFile } from './helpers/sqliteServer'
+import { createReview } from './helpers/testServer'
 
 /**
  * H1 for the exports: a long review's export.md and export.html are rendered in the document
@@ -14,26 +10,7 @@ import { createReview, startServer, type TestServer } from './helpers/testServer
  * room's acknowledgements — is not held while they run. A file of its own: a fresh process whose
  * heap holds no other test's megabyte documents (their garbage collection would be measured too).
  */
-let server: TestServer
-let store: Store
-let dir: string
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prfaq-h1-export-'))
-  store = createSqliteStore({ dataDir: dir })
-  server = await startServer({ store })
-})
-afterAll(async () => {
-  await server.close()
-  await store.close()
-  fs.rmSync(dir, { recursive: true, force: true })
-})
-
-async function exportOf(reviewId: string, token: string, ext: 'md' | 'html') {
-  const res = await fetch(`${server.url}/api/reviews/${reviewId}/export.${ext}`, {
-    headers: { authorization: `Bearer ${token}` },
-  })
-  return { status: res.status, text: await res.text() }
-}
+const server = sqliteServerForFile('prfaq-h1-export-')
 
 describe('[H1] long exports', () => {
   it('[H1] exporting a long review (~1 MB, 35,000 sections) does not hold the event loop', async () => {
@@ -42,13 +19,13 @@ describe('[H1] long exports', () => {
       .slice(0, MAX_MARKDOWN_CHARS)
     const review = await createReview(server.url, long)
     // The first export loads the room; what is measured is the export alone.
-    expect((await exportOf(review.reviewId, review.token, 'md')).status).toBe(200)
+    expect((await exportOf(server.url, review.reviewId, review.token, 'md')).status).toBe(200)
     const loop = monitorEventLoopDelay({ resolution: 10 })
     loop.enable()
     const t = performance.now()
     const exports = await Promise.all([
-      exportOf(review.reviewId, review.token, 'md'),
-      exportOf(review.reviewId, review.token, 'html'),
+      exportOf(server.url, review.reviewId, review.token, 'md'),
+      exportOf(server.url, review.reviewId, review.token, 'html'),
     ])
     const ms = performance.now() - t
     loop.disable()

@@ -1,15 +1,11 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createSqliteStore } from '../../server/store/sqlite'
-import type { Store } from '../../server/store/types'
 import { MAX_MARKDOWN_CHARS, MAX_NESTING } from '../../shared/doc/limits'
 import { FRAGMENT } from '../../shared/doc/yjsBlocks'
 import { SyncClient, until } from './helpers/syncClient'
-import { createReview, postJson, startServer, type TestServer } from './helpers/testServer'
+import { exportOf, sqliteServerForFile } from './helpers/sqliteServer'
+import { createReview, postJson } from './helpers/testServer'
 
 /**
  * H1 at the server: Markdown nested past the limit is `400 INVALID` naming it (never a 5xx),
@@ -17,20 +13,7 @@ import { createReview, postJson, startServer, type TestServer } from './helpers/
  * client sends the worst input of the adversarial table at the size limit, another room's edits
  * are acknowledged within the bound.
  */
-let server: TestServer
-let store: Store
-let dir: string
-// SQLite, the default store: it compacts in its own thread, as production does.
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prfaq-h1-'))
-  store = createSqliteStore({ dataDir: dir })
-  server = await startServer({ store })
-})
-afterAll(async () => {
-  await server.close()
-  await store.close()
-  fs.rmSync(dir, { recursive: true, force: true })
-})
+const server = sqliteServerForFile('prfaq-h1-')
 
 const create = (markdown: string) =>
   postJson(`${server.url}/api/reviews`, {
@@ -38,13 +21,6 @@ const create = (markdown: string) =>
     facilitator: { name: 'Mallory', function: 'product' },
     markdown,
   })
-
-async function exportOf(reviewId: string, token: string, ext: 'md' | 'html') {
-  const res = await fetch(`${server.url}/api/reviews/${reviewId}/export.${ext}`, {
-    headers: { authorization: `Bearer ${token}` },
-  })
-  return { status: res.status, text: await res.text() }
-}
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b)
@@ -69,7 +45,7 @@ describe('[H1] limits over HTTP and over the socket', () => {
   it("[H1] '- ' × 10000 is a thematic break (CommonMark), created, not refused and not a 5xx", async () => {
     const res = await create('- '.repeat(10_000))
     expect(res.status).toBe(201)
-    const md = await exportOf(res.body.reviewId, res.body.token, 'md')
+    const md = await exportOf(server.url, res.body.reviewId, res.body.token, 'md')
     expect(md.status).toBe(200)
     expect(md.text.startsWith('---\n')).toBe(true)
   })
@@ -101,7 +77,7 @@ describe('[H1] limits over HTTP and over the socket', () => {
     await client.settled()
     expect(client.acks.every((a) => a.ok)).toBe(true)
     for (const ext of ['md', 'html'] as const) {
-      const res = await exportOf(review.reviewId, review.token, ext)
+      const res = await exportOf(server.url, review.reviewId, review.token, ext)
       expect(res.status).toBe(200)
       expect(res.text).toContain('bottom of the well')
     }
@@ -142,8 +118,8 @@ describe('[H1] the worst input does not hold other rooms', () => {
     const importMs = performance.now() - t0
     const t1 = performance.now()
     const exports = await Promise.all([
-      exportOf(exported.reviewId, exported.token, 'md'),
-      exportOf(exported.reviewId, exported.token, 'html'),
+      exportOf(server.url, exported.reviewId, exported.token, 'md'),
+      exportOf(server.url, exported.reviewId, exported.token, 'html'),
     ])
     const exportMs = performance.now() - t1
     loop.disable()
