@@ -21,6 +21,10 @@ export interface BenchCluster {
   ownerOf: (reviewId: string) => Promise<{ incarnation: string; index: number } | null>
   /** Rows (doc_updates + events) an incarnation committed. */
   rowsOf: (incarnation: string) => Promise<number>
+  /** The highest document-log id and event seq now (the database holds one review). */
+  highWater: () => Promise<{ id: string; seq: number }>
+  /** Rows an incarnation committed above a high-water mark (compaction cannot hide them). */
+  rowsAbove: (incarnation: string, mark: { id: string; seq: number }) => Promise<number>
   /** Starts the process at `index` again on its port (a supervisor's restart: a new incarnation). */
   restart: (index: number) => Promise<ServerHandle>
   stop: () => Promise<void>
@@ -58,6 +62,12 @@ export async function startBenchCluster(n = 3, label = 'cluster'): Promise<Bench
       }
     }
   }
+  // A run stopped part-way (a scenario's timeout, Ctrl-C) leaves no server or redis-server behind.
+  const reap = () => {
+    for (const s of nodes) if (s && !s.exited) process.kill(s.pid, 'SIGKILL')
+    redis.proc.kill('SIGKILL')
+  }
+  process.once('exit', reap)
   const db = new pg.Client({ connectionString: await databaseFor(dataDir) })
   try {
     // One after the other: the first runs the migrations, the others find them applied.
@@ -90,12 +100,28 @@ export async function startBenchCluster(n = 3, label = 'cluster'): Promise<Bench
       )
       return res.rows[0]?.n ?? Number.NaN
     },
+    highWater: async () => {
+      const res = await db.query<{ id: string; seq: number }>(
+        `SELECT (SELECT coalesce(max(id), 0) FROM doc_updates)::text AS id,
+                (SELECT coalesce(max(seq), 0) FROM events)::int AS seq`,
+      )
+      return res.rows[0]!
+    },
+    rowsAbove: async (incarnation, mark) => {
+      const res = await db.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM doc_updates WHERE incarnation = $1::bigint AND id > $2::bigint)::int
+              + (SELECT count(*) FROM events WHERE incarnation = $1::bigint AND seq > $3)::int AS n`,
+        [incarnation, mark.id, mark.seq],
+      )
+      return res.rows[0]?.n ?? Number.NaN
+    },
     restart: start,
     stop: async () => {
       await db.end().catch(() => undefined)
       // SIGKILL ends a stopped (SIGSTOP) process too.
       for (const s of nodes) await s?.kill9()
       await redis.stop()
+      process.removeListener('exit', reap)
       removeDataDir(dataDir)
     },
   }
