@@ -64,7 +64,13 @@ export async function startBenchCluster(n = 3, label = 'cluster'): Promise<Bench
   }
   // A run stopped part-way (a scenario's timeout, Ctrl-C) leaves no server or redis-server behind.
   const reap = () => {
-    for (const s of nodes) if (s && !s.exited) process.kill(s.pid, 'SIGKILL')
+    for (const s of nodes) {
+      try {
+        if (s && !s.exited) process.kill(s.pid, 'SIGKILL')
+      } catch {
+        /* gone meanwhile */
+      }
+    }
     redis.proc.kill('SIGKILL')
   }
   process.once('exit', reap)
