@@ -7,7 +7,8 @@ import { stopCluster } from './lib/postgres'
 import { ROOT, useStore, type Kind } from './lib/servers'
 import { environment, markdown, medians, table, writeDoc, type Runs, type Variant } from './lib/report'
 import type { Ctx, Outcome } from './lib/scenario'
-import { scenarios } from './scenarios'
+import { scenarios as defaultSet } from './scenarios'
+import { clusterScenarios } from './scenarios/cluster'
 import { withTimeout } from './lib/clients'
 
 /**
@@ -19,7 +20,9 @@ import { withTimeout } from './lib/clients'
  * `--store postgres` (P9–P13 also on PostgreSQL: our server with DATABASE_URL on a cluster of the
  * benchmark's own, beside SQLite and the reference in the same run, one more column in the table),
  * `--profile` (CPU profiles of our server under bench/results/profiles; summarise them with
- * `node --import tsx bench/profile.ts <file.cpuprofile>`).
+ * `node --import tsx bench/profile.ts <file.cpuprofile>`),
+ * `--cluster` (instead of the default set: X5, X3, X4 and P13 across three of our processes on
+ * PostgreSQL and Redis, bench/scenarios/cluster.ts; ours only, `--only X5,X3` picks among them).
  */
 
 const args = process.argv.slice(2)
@@ -42,6 +45,9 @@ if (hasTaskset() && !process.env.BENCH_CHILD) {
 }
 
 const quick = flag('quick')
+// Several processes: a set of its own, never the default one (CI's `--quick` does not change).
+const cluster = flag('cluster')
+const scenarios = cluster ? clusterScenarios : defaultSet
 if (flag('profile')) {
   process.env.BENCH_CPU_PROF = join(ROOT, 'bench/results/profiles')
   mkdirSync(process.env.BENCH_CPU_PROF, { recursive: true })
@@ -49,14 +55,17 @@ if (flag('profile')) {
 const only = option('only')?.split(',')
 // The quick run is CI's smoke test of OUR server (crash, convergence): the reference is left out
 // unless asked for, which halves its time.
-const kinds = (option('kinds')?.split(',') ?? (quick ? ['ours'] : ['ours', 'baseline'])) as Kind[]
+const kinds = (
+  cluster ? ['ours'] : (option('kinds')?.split(',') ?? (quick ? ['ours'] : ['ours', 'baseline']))
+) as Kind[]
 const runsWanted = Number(option('runs') ?? 1)
 const storeOption = option('store')
 if (storeOption !== undefined && storeOption !== 'postgres' && storeOption !== 'sqlite') {
   console.error(`--store takes postgres (or sqlite, the default), not ${storeOption}`)
   process.exit(2)
 }
-const onPostgres = storeOption === 'postgres' && kinds.includes('ours')
+// `--cluster` always runs on PostgreSQL (its own servers), in the "ours" column.
+const onPostgres = !cluster && storeOption === 'postgres' && kinds.includes('ours')
 /** The scenarios that measure saving (P9–P13; P10 comes out of P3's runs) also run on PostgreSQL. */
 const savesOnPostgres = (s: (typeof scenarios)[number]) => s.rows.some((r) => /^P(9|1[0-3])\b/.test(r.label))
 const variantsOf = (s: (typeof scenarios)[number]): Variant[] =>
@@ -85,7 +94,7 @@ const records: RunRecord[] = []
 const stamp = new Date().toISOString().replace(/[:.]/g, '-')
 const resultsDir = join(ROOT, 'bench/results')
 mkdirSync(resultsDir, { recursive: true })
-const jsonPath = join(resultsDir, `${quick ? 'quick' : 'full'}-${stamp}.json`)
+const jsonPath = join(resultsDir, `${cluster ? 'cluster-' : ''}${quick ? 'quick' : 'full'}-${stamp}.json`)
 // Written after every scenario, so a run stopped part-way still leaves what it measured.
 const persist = (extra: object = {}) =>
   writeFileSync(jsonPath, JSON.stringify({ records, complete: false, ...extra }, null, 2))

@@ -18,7 +18,7 @@ const databases = new Map<string, string>()
 function benchCluster(): Promise<ThrowawayCluster> {
   return (cluster ??= throwawayCluster({
     cpus: hasTaskset() ? '0' : undefined,
-    settings: ['shared_buffers=128MB', 'max_connections=60'],
+    settings: ['shared_buffers=128MB', 'max_connections=100'],
   }).then((c) => {
     process.once('exit', () => c.destroy())
     return c

@@ -37,6 +37,10 @@ export interface ServerHandle {
   exited: boolean
   /** Set when started with `inspect`. */
   inspectPort?: number
+  /** The exit code (or signal name) once it exited. */
+  exitCode?: number | string | null
+  /** Resolves with the exit code (or signal name) when the process exits. */
+  exit: Promise<number | string | null>
 }
 
 export const ROOT = resolve(import.meta.dirname, '../..')
@@ -53,6 +57,10 @@ export interface StartOptions {
   port?: number
   /** Open the V8 inspector on loopback, so the harness can force a GC and read the heap (memory scenarios). */
   inspect?: boolean
+  /** Ours: this store instead of the runner's current one (`--cluster` runs on PostgreSQL). */
+  store?: StoreKind
+  /** Ours: more environment (`--cluster`: REDIS_URL, NODE_NAME, a shared PUBLIC_URL and SECRET_KEY). */
+  env?: Record<string, string>
 }
 
 /**
@@ -107,8 +115,9 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
       PUBLIC_URL: url,
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     })
-    if (store === 'postgres') env.DATABASE_URL = await databaseFor(dataDir)
+    if ((opts.store ?? store) === 'postgres') env.DATABASE_URL = await databaseFor(dataDir)
     else delete env.DATABASE_URL
+    Object.assign(env, opts.env)
     args = [...node, await serverBundle()]
   } else {
     if (opts.persist) env.YPERSISTENCE = join(dataDir, 'leveldb')
@@ -125,7 +134,7 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
   child.stderr?.pipe(log)
   const handle: ServerHandle = {
     kind,
-    store: kind === 'ours' ? store : undefined,
+    store: kind === 'ours' ? (opts.store ?? store) : undefined,
     port,
     url,
     pid: child.pid as number,
@@ -134,8 +143,14 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
     inspectPort,
     stop: () => stopChild(child, 'SIGTERM', handle),
     kill9: () => stopChild(child, 'SIGKILL', handle),
+    exit: new Promise((resolveExit) =>
+      child.once('exit', (code, signal) => {
+        handle.exited = true
+        handle.exitCode = code ?? signal
+        resolveExit(code ?? signal)
+      }),
+    ),
   }
-  child.once('exit', () => (handle.exited = true))
   await waitReady(handle, kind === 'ours' ? '/healthz' : '/')
   return handle
 }

@@ -33,12 +33,14 @@ const message = (type: number, payload: Uint8Array): Uint8Array => {
   return encoding.toUint8Array(e)
 }
 
-/** A reconnecting Yjs peer (writer) or a reconnecting observer that only needs the full state. */
-class Peer {
+/** A reconnecting Yjs peer (writer) or a reconnecting observer that only needs the full state (also `--cluster`'s). */
+export class Peer {
   readonly doc = new Y.Doc()
   readonly socket: Socket
   /** Highest own clock the server acknowledged (saved). */
   ackedClock = 0
+  /** Called with the time of every ok ack (`--cluster`: a writer's first ack after a kill). */
+  onAck: ((at: number) => void) | null = null
   /** Connections so far, and the one the server's step 2 last arrived on (with its time). */
   connections = 0
   syncedOn = -1
@@ -72,9 +74,14 @@ class Peer {
         if (origin === this) return
         const clock = Y.getState(this.doc.store, this.doc.clientID)
         this.socket.emit('yjs:sync', message(UPDATE, u), (r: { ok?: boolean } | undefined) => {
-          if (r?.ok) this.ackedClock = Math.max(this.ackedClock, clock)
+          if (r?.ok) this.acked(clock)
         })
       })
+  }
+
+  private acked(clock: number): void {
+    this.ackedClock = Math.max(this.ackedClock, clock)
+    this.onAck?.(performance.now())
   }
 
   private receive(raw: Uint8Array): void {
@@ -86,7 +93,7 @@ class Peer {
         const update = Y.encodeStateAsUpdate(this.doc, payload)
         const clock = Y.getState(this.doc.store, this.doc.clientID)
         this.socket.emit('yjs:sync', message(STEP2, update), (r: { ok?: boolean } | undefined) => {
-          if (r?.ok) this.ackedClock = Math.max(this.ackedClock, clock)
+          if (r?.ok) this.acked(clock)
         })
       }
       return
