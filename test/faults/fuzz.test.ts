@@ -36,6 +36,17 @@ afterAll(() => server.close())
 
 const rawSocket = (token: string): Promise<Socket> => connected(wireSocket(server.url, token))
 
+/**
+ * Whether a value holds a `__proto__` key anywhere. The wire's msgpack decoder refuses such a map
+ * (prototype pollution) and the connection is closed as malformed, before any command handler:
+ * those frames get no ack, so the fuzz leaves them to their own test below.
+ */
+function hasProtoKey(v: unknown, depth = 0): boolean {
+  if (depth > 20 || typeof v !== 'object' || v === null) return false
+  if (Object.prototype.hasOwnProperty.call(v, '__proto__')) return true
+  return Object.values(v).some((x) => hasProtoKey(x, depth + 1))
+}
+
 function checkAck(ack: Ack): string | null {
   if (ack.ok === true) return null
   if (!ack.error || !ERROR_CODES.includes(ack.error.code)) return `no code: ${JSON.stringify(ack)}`
@@ -219,20 +230,22 @@ describe('fuzzing', () => {
       'votesPerPerson',
       'fromNoteId',
     ]
-    const command = fc.oneof(
-      fc
-        .record({
-          type: fc.constantFrom(...COMMAND_TYPES, 'nope', ''),
-          commandId: fc.oneof(
-            fc.string({ minLength: 1, maxLength: 20 }),
-            fc.integer(),
-            fc.string({ minLength: 65, maxLength: 80 }),
-          ),
-          extra: fc.dictionary(fc.constantFrom(...fields), value, { maxKeys: 5 }),
-        })
-        .map(({ type, commandId, extra }) => ({ ...extra, type, commandId })),
-      fc.anything(),
-    )
+    const command = fc
+      .oneof(
+        fc
+          .record({
+            type: fc.constantFrom(...COMMAND_TYPES, 'nope', ''),
+            commandId: fc.oneof(
+              fc.string({ minLength: 1, maxLength: 20 }),
+              fc.integer(),
+              fc.string({ minLength: 65, maxLength: 80 }),
+            ),
+            extra: fc.dictionary(fc.constantFrom(...fields), value, { maxKeys: 5 }),
+          })
+          .map(({ type, commandId, extra }) => ({ ...extra, type, commandId })),
+        fc.anything(),
+      )
+      .filter((c) => !hasProtoKey(c))
     const codes: Record<string, number> = {}
     let refused = 0
     let accepted = 0
@@ -266,6 +279,26 @@ describe('fuzzing', () => {
     })
     for (const s of sockets) s.close()
   }, 120_000)
+
+  it('[M1] a frame with a `__proto__` key closes only its own connection: nothing changes, others go on', async () => {
+    const review = await createReview(server.url)
+    const reviewer = await join(server.url, review.invites.reviewer, 'P')
+    const [hostile, other] = await Promise.all([reviewer.token, review.token].map(rawSocket))
+    const before = (await server.store.loadEvents(review.reviewId)).length
+    const closed = new Promise<string>((resolve) => hostile!.once('disconnect', resolve))
+    hostile!.emit('command', JSON.parse('{"type":"card.create","commandId":"p1","__proto__":{"admin":true}}'))
+    expect(await closed).toBe('transport close')
+    const ack = (await other!.timeout(10_000).emitWithAck('command', {
+      type: 'timer.set',
+      commandId: 'after-proto',
+      seconds: 120,
+    })) as Ack
+    expect(ack).toMatchObject({ ok: true })
+    expect((await server.store.loadEvents(review.reviewId)).length).toBe(before + 1)
+    expect(({} as Record<string, unknown>).admin).toBeUndefined()
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+    other!.close()
+  })
 
   it('[M2] strict schemas: every command type with a random junk field is INVALID naming the field, and changes nothing', async () => {
     const seed = seedFor('M2-junk-fields')
