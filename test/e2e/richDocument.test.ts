@@ -191,9 +191,12 @@ describe('rich documents in Chromium', () => {
     await newParagraph(page, 'nothing to format.')
     await pastePlain(page, '- '.repeat(150) + 'deep')
     const deep = doc.locator('p', { hasText: 'deep' })
+    // As literal text in a paragraph (not 150 nested lists). Where the caret lands after the click
+    // varies in headless Chromium, so the paragraph may hold its neighbour's words too.
     await expect
       .poll(async () => ((await deep.textContent()) ?? '').replace(/\u00a0/g, ' '))
-      .toBe('- '.repeat(150) + 'deep')
+      .toContain('- '.repeat(150) + 'deep')
+    expect(await doc.locator('li', { hasText: 'deep' }).count()).toBe(0)
     await saved(page)
 
     const md = await exported(stage.url, review, 'md')
