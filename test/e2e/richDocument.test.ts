@@ -170,7 +170,7 @@ describe('rich documents in Chromium', () => {
     const doc = editorOf(page)
     await doc.locator('h1').waitFor()
     await saved(page)
-    await typeAtEnd(page, '')
+    await newParagraph(page, 'First paragraph.')
 
     await pastePlain(
       page,

@@ -32,7 +32,7 @@ import { blocksToYElements, FRAGMENT, readBlocks } from '../../../shared/doc/yjs
  */
 const RATIO = 3
 /** Under this, at 2N, a time is timer and GC noise: even quadratic from here is ≤ ~2 s at 1 MB. */
-const NOISE_MS = 25
+const NOISE_MS = 50
 /**
  * Time at the 1 MB limit, extrapolated linearly from 2N. H1 says 2 s on a quiet machine; this runs
  * beside other suites on two cores (load 10 when measured), and the import path parses twice.
