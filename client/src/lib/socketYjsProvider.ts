@@ -345,7 +345,11 @@ function textOf(doc: Y.Doc): string {
 
 /**
  * What the page held before a rebuild that the server's text lacks: the middle left once the
- * common start and end are cut off. Linear in the text (two scans), never a quadratic diff.
+ * common start and end are cut off. Linear in the text (a few scans), never a quadratic diff.
+ *
+ * Where that middle could sit in several places (a paste of "Hello " before "Hi" reads, by
+ * common start and end alone, as "ello H"), it slides to the place a person made it: after a
+ * line break, else after a space, else where it was found.
  */
 export function droppedText(before: string, after: string): string {
   let start = 0
@@ -357,5 +361,22 @@ export function droppedText(before: string, after: string): string {
     before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)
   )
     end++
-  return before.slice(start, before.length - end).trim()
+  let stop = before.length - end
+  let best = start
+  let bestScore = boundary(before, start)
+  // Slide left while the character before the middle equals its last one (same text, other place).
+  for (let at = start, last = stop; at > 0 && before[at - 1] === before[last - 1];) {
+    at--
+    last--
+    const score = boundary(before, at)
+    if (score > bestScore) [best, bestScore] = [at, score]
+  }
+  stop -= start - best
+  return before.slice(best, stop).trim()
+}
+
+/** How natural a start at `at` is: 2 after a line break (or at the start), 1 after a space. */
+function boundary(text: string, at: number): number {
+  if (at === 0 || text[at - 1] === '\n') return 2
+  return /\s/.test(text[at - 1]!) ? 1 : 0
 }
