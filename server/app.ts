@@ -25,6 +25,7 @@ import type { AppServer } from './socket/types'
 import type { Store } from './store/types'
 import { mountYjsDoor, type YjsDoor } from './ywebsocket/door'
 import { OversizedClients } from './ywebsocket/oversized'
+import { probeProblem } from './http/probe'
 
 export interface AppDeps {
   store: Store
@@ -56,26 +57,11 @@ const HEALTH_READ_MS = 2_000
 
 /** Why the store cannot answer a read within `HEALTH_READ_MS`, or null when it can. */
 async function storeReadProblem(store: Store): Promise<string | null> {
-  let timer: NodeJS.Timeout | undefined
-  const late = new Promise<string>((resolve) => {
-    timer = setTimeout(
-      () => resolve(`the store did not answer a read within ${HEALTH_READ_MS} ms`),
-      HEALTH_READ_MS,
-    )
-  })
-  try {
-    return await Promise.race([
-      Promise.resolve()
-        .then(() => store.getReview('healthz'))
-        .then(
-          () => null,
-          (e: unknown) => `the store cannot read: ${(e as Error).message}`,
-        ),
-      late,
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
+  const problem = await probeProblem(() => store.getReview('healthz'), HEALTH_READ_MS)
+  if (problem === null) return null
+  return problem === 'late'
+    ? `the store did not answer a read within ${HEALTH_READ_MS} ms`
+    : `the store cannot read: ${problem}`
 }
 
 /** Builds the server from its parts (CONVENTIONS §6); server/main.ts picks the real ones. */

@@ -3,16 +3,16 @@ import { Encoder, PacketType } from '../../shared/protocol/msgpackParser'
 import type { Address, Wire } from './wire'
 
 /**
- * Hand-written on purpose (the full `socket.io-client` is the kept library, used by every full
- * client): a minimal Engine.IO v4 / Socket.IO v5 reader over raw `ws` for the bench's OBSERVERS
- * of our server, so that their cost per message is close to the reference's observers (raw `ws`
- * and one byte read). With `socket.io-client` the generator spent ~1.6× the reference's CPU per
- * delivery and saturated its core at N = 500 (P15), which made P2, P4 and P5 invalid.
+ * Hand-written on purpose (`socket.io-client` is the kept library, used by the product and by
+ * the bench's reconnecting peers): a minimal Engine.IO v4 / Socket.IO v5 client over raw `ws`
+ * for the bench's clients of our server, so that their cost per message is close to the
+ * reference's clients (raw `ws` and one byte read). With `socket.io-client` the generator spent
+ * ~1.6× the reference's CPU per delivery and saturated its core at N = 500 and in P5 (P15).
  *
  * What it does per incoming binary frame: walks the msgpack map `{type, data, nsp, id}` without
- * building objects, and for an EVENT whose `data` is `['yjs:sync', <bin>]` hands on a VIEW of
- * the `bin` inside the frame (no copy, no decode of anything else). Everything else (acks, review
- * state, presence) is skipped unread. Text frames: the Engine.IO open packet (then the Socket.IO
+ * building objects; for an EVENT whose `data` is `['yjs:sync', <bin>]` it hands on a VIEW of
+ * the `bin` inside the frame (no copy, no decode of anything else), and for an ACK it reads its
+ * id and whether `data[0].ok` is true. Everything else (review state, presence) is skipped unread. Text frames: the Engine.IO open packet (then the Socket.IO
  * CONNECT with the token is sent), pings (answered with a pong) and close. What it sends is
  * encoded with the project's msgpack parser, exactly as `socket.io-client` would send it.
  * Checked against `socket.io-client` (same events, same bytes) by test/integration/lightWire.test.ts.
@@ -114,6 +114,22 @@ class Reader {
     return view
   }
 
+  /** Whether the value at the cursor is a map whose `ok` is `true` (the value is consumed). */
+  okField(): boolean {
+    const n = this.mapLength()
+    if (n < 0) {
+      this.skip()
+      return false
+    }
+    let ok = false
+    for (let i = 0; i < n; i++) {
+      const key = this.strRange()
+      if (this.equals(key, 'ok') && this.b[this.pos] === 0xc3) ok = true
+      this.skip()
+    }
+    return ok
+  }
+
   /** Skips one value of any type. */
   skip(): void {
     const t = this.u8()
@@ -185,6 +201,7 @@ class Reader {
 /** What one Socket.IO frame from the server carries, as far as an observer cares. */
 export type Incoming =
   | { kind: 'sync'; bytes: Uint8Array }
+  | { kind: 'ack'; id: number; ok: boolean }
   | { kind: 'connect' }
   | { kind: 'connect_error' }
   | { kind: 'disconnect' }
@@ -197,10 +214,12 @@ export function readPacket(frame: Uint8Array): Incoming {
   if (n < 0) throw new Error('msgpack: a packet must be a map')
   let type = Number.NaN
   let dataAt = -1
+  let id = Number.NaN
   for (let i = 0; i < n; i++) {
     const key = r.strRange()
     if (!key) throw new Error('msgpack: packet keys are strings')
     if (r.equals(key, 'type')) type = r.int()
+    else if (r.equals(key, 'id')) id = r.int()
     else {
       if (r.equals(key, 'data')) dataAt = r.pos
       r.skip()
@@ -220,15 +239,20 @@ export function readPacket(frame: Uint8Array): Incoming {
       const bytes = r.bin()
       return bytes ? { kind: 'sync', bytes } : { kind: 'other' }
     }
+    case PacketType.ACK: {
+      if (dataAt < 0 || Number.isNaN(id)) return { kind: 'other' }
+      r.pos = dataAt
+      return { kind: 'ack', id, ok: r.arrayLength() >= 1 && r.okField() }
+    }
     default:
       return { kind: 'other' }
   }
 }
 
 /**
- * One observer connection to our server over raw `ws`, the same `Wire` shape as the full
- * client's. Sync messages are sent with an ack id (as the full client's `emit(…, noop)`), the
- * acks themselves are skipped.
+ * One connection to our server over raw `ws`, the same `Wire` shape as `socket.io-client`'s.
+ * Sync messages are sent with an ack id (as `emit(…, callback)`); an ack runs the sender's
+ * `onAck` with whether it said ok.
  */
 export function connectLight(
   addr: Address,
@@ -241,13 +265,16 @@ export function connectLight(
     ws.binaryType = 'nodebuffer'
     let nextId = 0
     let settled = false
-    const send = (event: string, msg: Uint8Array, withAck: boolean) => {
+    const acks = new Map<number, (ok: boolean) => void>()
+    const send = (event: string, msg: Uint8Array, withAck: boolean, onAck?: (ok: boolean) => void) => {
       if (ws.readyState !== WebSocket.OPEN) return
+      const id = withAck ? nextId++ : -1
+      if (onAck) acks.set(id, onAck)
       const packet = {
         type: PacketType.EVENT,
         nsp: '/',
         data: [event, msg],
-        ...(withAck ? { id: nextId++ } : {}),
+        ...(withAck ? { id } : {}),
       }
       for (const frame of encoder.encode(packet)) ws.send(frame)
     }
@@ -255,7 +282,7 @@ export function connectLight(
       kind: 'ours',
       listen: inbox.listen,
       onClose: () => {},
-      sendSync: (msg) => send('yjs:sync', msg, true),
+      sendSync: (msg, onAck) => send('yjs:sync', msg, true, onAck),
       sendAwareness: (msg) => send('yjs:awareness', msg, false),
       close: () => ws.close(),
     }
@@ -283,7 +310,11 @@ export function connectLight(
       }
       const packet = readPacket(data)
       if (packet.kind === 'sync') inbox.push(packet.bytes)
-      else if (packet.kind === 'connect' && !settled) {
+      else if (packet.kind === 'ack') {
+        const onAck = acks.get(packet.id)
+        acks.delete(packet.id)
+        onAck?.(packet.ok)
+      } else if (packet.kind === 'connect' && !settled) {
         settled = true
         clearTimeout(timer)
         resolve(wire)

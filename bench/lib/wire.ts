@@ -50,17 +50,29 @@ export function inbox(): {
   }
 }
 
+/**
+ * A full client's connection (a writer): to ours the light client over raw `ws`, acks included
+ * (bench/lib/lightWire.ts), as the reference's writers are on raw `ws`; `BENCH_WRITER=full`
+ * uses `socket.io-client` instead.
+ */
 export function connect(addr: Address, timeoutMs = 30_000): Promise<Wire> {
-  return addr.kind === 'ours' ? connectSocketIo(addr, timeoutMs) : connectWs(addr, timeoutMs)
+  if (addr.kind !== 'ours') return connectWs(addr, timeoutMs)
+  return process.env.BENCH_WRITER === 'full'
+    ? connectSocketIo(addr, timeoutMs)
+    : connectLight(addr, timeoutMs, inbox())
 }
+
+/** `socket.io-client` as the product's board uses it (checks the light client, and `BENCH_*=full`). */
+export const connectFull = (addr: Address, timeoutMs = 30_000): Promise<Wire> =>
+  addr.kind === 'ours' ? connectSocketIo(addr, timeoutMs) : connectWs(addr, timeoutMs)
 
 /**
  * An observer's connection: to ours the light reader over raw `ws` (bench/lib/lightWire.ts), so
  * an observer costs the generator about what the reference's does (P15); `BENCH_OBSERVER=full`
- * uses `socket.io-client` instead. Full clients (writers) always use `connect`.
+ * uses `socket.io-client` instead.
  */
 export function connectObserver(addr: Address, timeoutMs = 30_000): Promise<Wire> {
-  if (addr.kind !== 'ours' || process.env.BENCH_OBSERVER === 'full') return connect(addr, timeoutMs)
+  if (addr.kind !== 'ours' || process.env.BENCH_OBSERVER === 'full') return connectFull(addr, timeoutMs)
   return connectLight(addr, timeoutMs, inbox())
 }
 

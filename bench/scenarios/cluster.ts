@@ -1,4 +1,3 @@
-import * as Y from 'yjs'
 import { createRoom, pool, type Room } from '../lib/access'
 import { startBenchCluster, type BenchCluster } from '../lib/cluster'
 import { withTimeout } from '../lib/clients'
@@ -9,7 +8,7 @@ import { CpuMeter } from '../lib/proc'
 import { percentile, Recorder, round, sleep } from '../lib/stats'
 import type { Address } from '../lib/wire'
 import { cpuCheck, type Ctx, type Outcome, type Scenario } from '../lib/scenario'
-import { Peer } from './crash'
+import { allAcked, checkAgainst, keepTyping, Peer, sinceKill } from '../lib/peer'
 import { RATE } from './fanout'
 
 /**
@@ -166,15 +165,7 @@ async function editing(c: BenchCluster, label: string, n: number, owner: number)
   const acks = writers.map(() => [] as { at: number; connection: number }[])
   writers.forEach((w, i) => (w.onAck = (t) => acks[i]!.push({ at: t, connection: w.connections })))
   let marked = writers.map((w) => w.connections)
-  let typing = true
-  let k = 0
-  const loop = (async () => {
-    while (typing) {
-      for (const w of writers) w.edit(k)
-      k++
-      await sleep(1000 / RATE)
-    }
-  })()
+  const stopTyping = keepTyping(writers, RATE)
   return {
     room,
     writers,
@@ -191,29 +182,17 @@ async function editing(c: BenchCluster, label: string, n: number, owner: number)
       )
       return writers.map((_w, i) => first(i)!.at - since)
     },
-    stopTyping: async () => {
-      typing = false
-      await loop
-    },
+    stopTyping,
     settle: async (cl, via) => {
-      await until(
-        () => writers.every((w) => w.ackedClock === Y.getState(w.doc.store, w.doc.clientID)),
-        30_000,
-        'every writer’s edits acknowledged',
-      )
+      await until(() => writers.every(allAcked), 30_000, 'every writer’s edits acknowledged')
       const fresh = new Peer(at(room.owner, cl, via), true)
       try {
         await until(() => fresh.synced, 10_000, 'fresh joiner synced')
-        await sleep(300)
-        const lost = writers.reduce(
-          (sum, w) => sum + Math.max(0, w.ackedClock - Y.getState(fresh.doc.store, w.doc.clientID)),
-          0,
-        )
-        const text = fresh.doc.getText('p13').toString()
-        return { lost, same: writers.every((w) => w.doc.getText('p13').toString() === text) }
-      } finally {
+      } catch (e) {
         fresh.close()
+        throw e
       }
+      return checkAgainst(fresh, writers)
     },
   }
 }
@@ -379,44 +358,21 @@ async function killAcross(
     }
     ctx.log(`  ${n} clients synced (${peers.filter((_p, i) => i % 3 !== 0).length} relayed)`)
     const writers = peers.filter((p) => p.writer)
-    let typing = true
-    let k = 0
-    const loop = (async () => {
-      while (typing) {
-        for (const w of writers) w.edit(k)
-        k++
-        await sleep(1000 / RATE)
-      }
-    })()
+    const stopTyping = keepTyping(writers, RATE)
     await sleep(1000 + Math.random() * 1000)
-    const before = peers.map((p) => p.connections)
-    const resynced = (p: Peer, i: number) => p.synced && p.connections > (before[i] ?? 0)
+    const since = sinceKill(peers)
     const tKill = performance.now()
     await c.nodes[0]!.kill9()
     await c.restart(0)
     const tReady = performance.now()
     await sleep(1000) // edits keep coming across the restart
-    typing = false
-    await loop
+    await stopTyping()
     let all = true
-    await until(
-      () =>
-        peers.every(resynced) &&
-        writers.every((w) => w.ackedClock === Y.getState(w.doc.store, w.doc.clientID)),
-      30_000,
-      'every client resynced',
-    ).catch(() => (all = false))
+    await until(since.settled, 30_000, 'every client resynced').catch(() => (all = false))
     const last = Math.max(...peers.map((p) => p.syncedAt))
     const fresh = new Peer(at(room.owner, c, 1), true)
     await until(() => fresh.synced, 10_000, 'fresh joiner synced')
-    await sleep(300)
-    const lost = writers.reduce(
-      (sum, w) => sum + Math.max(0, w.ackedClock - Y.getState(fresh.doc.store, w.doc.clientID)),
-      0,
-    )
-    const text = fresh.doc.getText('p13').toString()
-    const same = writers.every((w) => w.doc.getText('p13').toString() === text)
-    fresh.close()
+    const { lost, same } = await checkAgainst(fresh, writers)
     const check = lostCheck(lost, same, 'P13 across processes')
     return {
       metrics: {
@@ -427,9 +383,7 @@ async function killAcross(
         acked_lost: lost,
       },
       ok: all && check.ok,
-      detail: all
-        ? check.detail
-        : `not every client resynced within 30 s: ${peers.filter((p, i) => !resynced(p, i)).length} not resynced`,
+      detail: all ? check.detail : `not every client resynced within 30 s: ${since.unsettled()} not resynced`,
     }
   } finally {
     for (const p of peers) p.close()

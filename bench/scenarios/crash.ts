@@ -1,12 +1,7 @@
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
-import { io, type Socket } from 'socket.io-client'
-import * as Y from 'yjs'
-import * as parser from '../../shared/protocol/msgpackParser'
 import { createRoom, pool } from '../lib/access'
 import { fixture } from '../lib/fixtures'
 import { seed } from '../lib/harness'
-import type { Address } from '../lib/wire'
+import { allAcked, checkAgainst, keepTyping, Peer, sinceKill } from '../lib/peer'
 import { startServer } from '../lib/servers'
 import { round, sleep } from '../lib/stats'
 import type { Outcome, Scenario } from '../lib/scenario'
@@ -21,100 +16,6 @@ import type { Outcome, Scenario } from '../lib/scenario'
  *
  * Ours only: the reference acknowledges nothing, so "acknowledged and lost" has no meaning there.
  */
-
-const STEP1 = 0
-const STEP2 = 1
-const UPDATE = 2
-
-const message = (type: number, payload: Uint8Array): Uint8Array => {
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, type)
-  encoding.writeVarUint8Array(e, payload)
-  return encoding.toUint8Array(e)
-}
-
-/** A reconnecting Yjs peer (writer) or a reconnecting observer that only needs the full state (also `--cluster`'s). */
-export class Peer {
-  readonly doc = new Y.Doc()
-  readonly socket: Socket
-  /** Highest own clock the server acknowledged (saved). */
-  ackedClock = 0
-  /** Called with the time of every ok ack (`--cluster`: a writer's first ack after a kill). */
-  onAck: ((at: number) => void) | null = null
-  /** Connections so far, and the one the server's step 2 last arrived on (with its time). */
-  connections = 0
-  syncedOn = -1
-  syncedAt = 0
-  /** True once the server's step 2 arrived on the current connection. */
-  get synced(): boolean {
-    return this.syncedOn === this.connections
-  }
-
-  constructor(
-    addr: Address,
-    readonly writer: boolean,
-  ) {
-    this.socket = io(addr.url, {
-      parser,
-      auth: { token: addr.token },
-      transports: ['websocket'],
-      forceNew: true,
-      reconnectionDelay: 100,
-      reconnectionDelayMax: 1000,
-    })
-    this.socket.on('connect', () => {
-      this.connections++
-      // Observers keep no document: each connection asks for everything.
-      const sv = this.writer ? Y.encodeStateVector(this.doc) : new Uint8Array([0])
-      this.socket.emit('yjs:sync', message(STEP1, sv), () => {})
-    })
-    this.socket.on('yjs:sync', (raw: Uint8Array) => this.receive(raw))
-    if (writer)
-      this.doc.on('update', (u: Uint8Array, origin: unknown) => {
-        if (origin === this) return
-        const clock = Y.getState(this.doc.store, this.doc.clientID)
-        this.socket.emit('yjs:sync', message(UPDATE, u), (r: { ok?: boolean } | undefined) => {
-          if (r?.ok) this.acked(clock)
-        })
-      })
-  }
-
-  private acked(clock: number): void {
-    this.ackedClock = Math.max(this.ackedClock, clock)
-    this.onAck?.(performance.now())
-  }
-
-  private receive(raw: Uint8Array): void {
-    const d = decoding.createDecoder(raw)
-    const type = decoding.readVarUint(d)
-    const payload = decoding.readVarUint8Array(d)
-    if (type === STEP1) {
-      if (this.writer) {
-        const update = Y.encodeStateAsUpdate(this.doc, payload)
-        const clock = Y.getState(this.doc.store, this.doc.clientID)
-        this.socket.emit('yjs:sync', message(STEP2, update), (r: { ok?: boolean } | undefined) => {
-          if (r?.ok) this.acked(clock)
-        })
-      }
-      return
-    }
-    if (this.writer) Y.applyUpdate(this.doc, payload, this)
-    if (type === STEP2 && !this.synced) {
-      this.syncedOn = this.connections
-      this.syncedAt = performance.now()
-    }
-  }
-
-  edit(i: number): void {
-    const t = this.doc.getText('p13')
-    t.insert(t.length, `${this.doc.clientID}.${i} `)
-  }
-
-  close(): void {
-    this.socket.disconnect()
-    this.doc.destroy()
-  }
-}
 
 async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
   const t = performance.now()
@@ -146,46 +47,25 @@ export const killRestart: Scenario = {
         throw new Error('P13: clients did not sync before the kill')
       ctx.log(`  ${n} clients synced`)
       const writers = peers.filter((p) => p.writer)
-      let editing = true
-      let i = 0
-      const typing = (async () => {
-        while (editing) {
-          for (const w of writers) w.edit(i)
-          i++
-          await sleep(200) // 10 writers × 5 edits/s
-        }
-      })()
+      const stopTyping = keepTyping(writers, 5) // 10 writers × 5 edits/s
       await sleep(1000 + Math.random() * 1000)
       const tKill = performance.now()
       await server.kill9()
       // Resynced = a step 2 on a connection made after the kill. Not "after the bench saw the new
       // server answer /healthz": clients reconnect on their own and can be synced before that poll
       // returns on the busy generator core (a run once counted 65 such clients as not resynced).
-      const before = peers.map((p) => p.connections)
-      const resynced = (p: Peer, i: number) => p.synced && p.connections > (before[i] ?? 0)
+      const since = sinceKill(peers)
+      const resynced = since.resynced
       second = await startServer(kind, { label: 'P13', dataDir: server.dataDir, port: server.port })
       const tReady = performance.now()
       await sleep(1000) // edits keep coming across the restart
-      editing = false
-      await typing
-      const all = await waitFor(
-        () =>
-          peers.every(resynced) &&
-          writers.every((w) => w.ackedClock === Y.getState(w.doc.store, w.doc.clientID)),
-        30_000,
-      )
+      await stopTyping()
+      const all = await waitFor(since.settled, 30_000)
       const resyncMs = Math.max(0, ...peers.map((p) => p.syncedAt - tReady))
       // A fresh joiner after everything settled: holds every acknowledged edit, and equals the writers.
       const fresh = new Peer(room.owner, true)
       await waitFor(() => fresh.synced, 10_000)
-      await sleep(300)
-      const lost = writers.reduce(
-        (sum, w) => sum + Math.max(0, w.ackedClock - Y.getState(fresh.doc.store, w.doc.clientID)),
-        0,
-      )
-      const text = fresh.doc.getText('p13').toString()
-      const same = writers.every((w) => w.doc.getText('p13').toString() === text)
-      fresh.close()
+      const { lost, same } = await checkAgainst(fresh, writers)
       return {
         metrics: {
           clients: n,
@@ -204,7 +84,7 @@ export const killRestart: Scenario = {
                   ? 'every client resynced, nothing acknowledged lost'
                   : `${lost} acknowledged clock ticks missing after the restart`
                 : 'writers and a fresh joiner differ after the restart'
-              : `not every client resynced within 30 s: ${peers.filter((p, i) => !resynced(p, i)).length} not resynced (${peers.filter((p) => !p.socket.connected).length} disconnected), ${writers.filter((w) => w.ackedClock !== Y.getState(w.doc.store, w.doc.clientID)).length} writers with edits unacknowledged`,
+              : `not every client resynced within 30 s: ${since.unsettled()} not resynced (${peers.filter((p) => !p.socket.connected).length} disconnected), ${writers.filter((w) => !allAcked(w)).length} writers with edits unacknowledged`,
           },
         ],
         notes: ctx.quick ? [`quick: ${n} clients`] : [],

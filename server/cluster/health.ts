@@ -1,17 +1,12 @@
 import { Router } from 'express'
+import { probeProblem } from '../http/probe'
 import type { ClusterNode } from './cluster'
 
 /** A probe that does not answer within this long counts as unreachable. */
 const PROBE_MS = 1_000
 
-const within = (probe: Promise<unknown>): Promise<boolean> =>
-  Promise.race([
-    probe.then(
-      () => true,
-      () => false,
-    ),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), PROBE_MS).unref()),
-  ])
+const within = async (probe: () => Promise<unknown>): Promise<boolean> =>
+  (await probeProblem(probe, PROBE_MS)) === null
 
 /**
  * Health for several processes (docs/operations.md "Several processes"):
@@ -22,7 +17,10 @@ const within = (probe: Promise<unknown>): Promise<boolean> =>
 export function healthRoutes(cluster: ClusterNode): Router {
   const router = Router()
   router.get('/healthz', async (_req, res) => {
-    const [postgres, redis] = await Promise.all([within(cluster.pingPostgres()), within(cluster.pingRedis())])
+    const [postgres, redis] = await Promise.all([
+      within(() => cluster.pingPostgres()),
+      within(() => cluster.pingRedis()),
+    ])
     const ok = postgres && redis
     res.status(ok ? 200 : 503).json({ ok, postgres, redis, incarnation: cluster.incarnation })
   })

@@ -1,19 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
 import { createRoom } from '../../bench/lib/access'
 import { FullClient, withTimeout } from '../../bench/lib/clients'
 import { fixture } from '../../bench/lib/fixtures'
 import { seed } from '../../bench/lib/harness'
 import { readPacket } from '../../bench/lib/lightWire'
 import type { ServerHandle } from '../../bench/lib/servers'
-import { connect, connectObserver, type Wire } from '../../bench/lib/wire'
+import { connect, connectFull, connectObserver, type Wire } from '../../bench/lib/wire'
 import { Encoder, PacketType } from '../../shared/protocol/msgpackParser'
 import { startServer, type TestServer } from './helpers/testServer'
 
 /**
- * The bench's light observer (raw `ws`, bench/lib/lightWire.ts) must see exactly what a
- * `socket.io-client` observer sees: the same sync messages, byte for byte, in the same order —
- * or the bench's P2 / P4 / P5 figures would measure a different workload.
+ * The bench's light client (raw `ws`, bench/lib/lightWire.ts) must see exactly what a
+ * `socket.io-client` client sees: the same sync messages, byte for byte, in the same order, and
+ * the same acks — or the bench's P2 / P4 / P5 figures would measure a different workload.
  */
 let server: TestServer | undefined
 afterEach(async () => {
@@ -35,6 +36,17 @@ function record(wire: Wire): Uint8Array[] {
   return got
 }
 
+/** A one-character insert by a Yjs client of its own (a change nobody else made). */
+function fixtureUpdate(client: number): Uint8Array {
+  const doc = new Y.Doc()
+  doc.clientID = client
+  let update: Uint8Array = new Uint8Array()
+  doc.on('update', (u: Uint8Array) => (update = u))
+  doc.getText('t').insert(0, 'x')
+  doc.destroy()
+  return update
+}
+
 async function until(cond: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms
   while (!cond()) {
@@ -48,7 +60,7 @@ describe('bench light observer', () => {
     server = await startServer()
     const room = await createRoom({ kind: 'ours', url: server.url } as ServerHandle, 'light')
     await seed(room.owner, fixture(11, 160_000)) // the full state is > 64 KB: a bin32 on the wire
-    const full = record(await connect(await room.observer()))
+    const full = record(await connectFull(await room.observer()))
     const light = record(await connectObserver(await room.observer()))
     const writer = await FullClient.open(await room.writer(), null, 7)
     await withTimeout(writer.synced, 10_000, 'writer sync')
@@ -68,6 +80,35 @@ describe('bench light observer', () => {
     writer.close()
   })
 
+  it('[P15] a writer on it gets the acks socket.io-client gets: ok once saved, refused for a reader', async () => {
+    server = await startServer()
+    const room = await createRoom({ kind: 'ours', url: server.url } as ServerHandle, 'light-acks')
+    await seed(room.owner, fixture(5, 2000))
+    const writer = await FullClient.open(await room.writer(), null, 3) // the light client: `connect`
+    await withTimeout(writer.synced, 10_000, 'writer sync')
+    for (let i = 0; i < 20; i++) writer.edit(performance.now())
+    await writer.flush()
+    expect(writer.ackFailures).toBe(0)
+    // A reader's change is refused: both clients hear "not ok" for it.
+    const change = (client: number) => {
+      const enc = encoding.createEncoder()
+      encoding.writeVarUint(enc, 2)
+      const doc = fixtureUpdate(client)
+      encoding.writeVarUint8Array(enc, doc)
+      return encoding.toUint8Array(enc)
+    }
+    const answers: Record<string, boolean[]> = { light: [], full: [] }
+    const light = await connect(await room.observer())
+    const full = await connectFull(await room.observer())
+    light.sendSync(change(101), (ok) => answers.light!.push(ok))
+    full.sendSync(change(102), (ok) => answers.full!.push(ok))
+    await until(() => answers.light!.length === 1 && answers.full!.length === 1)
+    expect(answers).toEqual({ light: [false], full: [false] })
+    writer.close()
+    light.close()
+    full.close()
+  })
+
   it('[P15] reads a sync event whatever the key order, and skips every other packet', () => {
     const enc = new Encoder()
     const bytes = new Uint8Array([2, 3, 1, 2, 3])
@@ -80,9 +121,17 @@ describe('bench light observer', () => {
       data: ['board:state', { a: [1, 2.5, null, 'x'], b: true }],
     }
     expect(readPacket(frame(board)).kind).toBe('other')
-    expect(readPacket(frame({ type: PacketType.ACK, nsp: '/', id: 1, data: [{ ok: true }] })).kind).toBe(
-      'other',
-    )
+    expect(readPacket(frame({ type: PacketType.ACK, nsp: '/', id: 1, data: [{ ok: true }] }))).toEqual({
+      kind: 'ack',
+      id: 1,
+      ok: true,
+    })
+    const refused = { ok: false, error: { code: 'FORBIDDEN', message: 'ok: true' } }
+    expect(readPacket(frame({ data: [refused], id: 300, type: PacketType.ACK, nsp: '/' }))).toEqual({
+      kind: 'ack',
+      id: 300,
+      ok: false,
+    })
     expect(readPacket(frame({ type: PacketType.CONNECT, nsp: '/', data: { sid: 'x' } })).kind).toBe('connect')
     expect(
       readPacket(frame({ type: PacketType.CONNECT_ERROR, nsp: '/', data: { message: 'no' } })).kind,
