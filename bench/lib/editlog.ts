@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import type { Recorder } from './stats'
 
 /**
  * Maps every scheduled edit to its place in the Yjs clock space (client id, first clock), so an
@@ -15,6 +16,48 @@ export class EditLog {
     entry.clocks.push(clock)
     entry.times.push(scheduledAt)
   }
+
+  /**
+   * An observer's arrival, traced back to its edits later (`settle`, which `Recorder.summary`
+   * runs): `Y.parseUpdateMeta` costs ~3 µs per message on a real document, ~15 % of the
+   * generator's core at 50,000 deliveries/s (P15). Only the arrival time is taken now; the bytes
+   * are copied into one growing buffer (no object per message, no view keeping a frame alive).
+   */
+  arrived(update: Uint8Array, at: number, into: Recorder): void {
+    if (this.used + update.byteLength > this.arena.byteLength) {
+      const grown = new Uint8Array(Math.max(this.arena.byteLength * 2, this.used + update.byteLength))
+      grown.set(this.arena.subarray(0, this.used))
+      this.arena = grown
+    }
+    this.arena.set(update, this.used)
+    this.used += update.byteLength
+    this.ends.push(this.used)
+    this.times.push(at)
+    this.sinks.push(into)
+    into.pending.add(this)
+  }
+
+  /** Traces every arrival taken by `arrived` to its edits, recording each edit's latency. */
+  settle(): void {
+    let start = 0
+    for (let i = 0; i < this.ends.length; i++) {
+      const end = this.ends[i] as number
+      const at = this.times[i] as number
+      const sink = this.sinks[i] as Recorder
+      this.delivered(this.arena.subarray(start, end), (_client, t) => sink.record(t, at))
+      start = end
+    }
+    this.used = 0
+    this.ends = []
+    this.times = []
+    this.sinks = []
+  }
+
+  private arena = new Uint8Array(1 << 20)
+  private used = 0
+  private ends: number[] = []
+  private times: number[] = []
+  private sinks: Recorder[] = []
 
   /** Calls `fn(client, scheduledAt)` for every logged edit the update carries; returns how many. */
   delivered(update: Uint8Array, fn: (client: number, scheduledAt: number) => void): number {

@@ -34,6 +34,8 @@ export function summarize(samples: ArrayLike<number>): LatencySummary {
  */
 export class Recorder {
   samples: number[] = []
+  /** Edit logs holding arrivals for this recorder not yet traced to their edits (`EditLog.arrived`). */
+  readonly pending = new Set<{ settle(): void }>()
   from = Number.POSITIVE_INFINITY
   to = Number.POSITIVE_INFINITY
   record(scheduledAt: number, now: number): void {
@@ -44,6 +46,8 @@ export class Recorder {
     this.to = to
   }
   summary(): LatencySummary {
+    for (const log of this.pending) log.settle()
+    this.pending.clear()
     return summarize(this.samples)
   }
 }
