@@ -33,12 +33,15 @@ function varUintLength(n: number): number {
 const MERGE_SLICE = 200
 
 /**
- * Document changes on their way to a room, coalesced per turn of the event loop — never by the
- * clock (time windows only add latency at light load, TARGETS.md). At light load every change
- * leaves alone, right after the I/O callback that brought it, to everyone but its sender. When a
- * room is saturated, the changes read in one turn leave as ONE merged update: one encoding and
- * one frame per recipient instead of one per change. A merged update from several senders goes
- * to everyone (a sender applying its own change again is a no-op in Yjs).
+ * Document changes on their way to a room, coalesced per commit — never by the clock (time
+ * windows only add latency at light load, TARGETS.md). Changes are pushed once the write holding
+ * them committed (SV2), and leave in a microtask right after: every change that one commit
+ * saved goes out as ONE merged update (one encoding and one frame per recipient instead of one
+ * per change), at once, without waiting for the next turn of the event loop (that turn cost
+ * ~0.17 ms at the median and up to ~1.3 ms at p99 of edit → visible in P3 at N = 100, while other
+ * I/O ran first). At light load every change leaves alone, to everyone but its sender. A merged
+ * update from several senders goes to everyone (a sender applying its own change again is a
+ * no-op in Yjs).
  */
 export class Outbox {
   private changes: Uint8Array[] = []
@@ -60,7 +63,7 @@ export class Outbox {
     this.senders.add(sender)
     if (this.scheduled) return
     this.scheduled = true
-    setImmediate(() => this.flush())
+    queueMicrotask(() => this.flush())
   }
 
   flush(): void {

@@ -237,11 +237,16 @@ export function createSqliteStore(options: SqliteOptions): Store {
     refresh()
   }
 
-  /** Writes issued in the same turn of the event loop go out together. */
+  /**
+   * Writes issued in the same task go out together, in a microtask right after it; writes that
+   * come while a batch commits go out together when it answers (group commit). Not on the next
+   * turn of the event loop: in P3 that turn let broadcasts run first and cost up to ~1.5 ms at
+   * p99 of an edit's save (and so of its fan-out, SV2).
+   */
   const schedule = () => {
     if (scheduled || inFlight) return
     scheduled = true
-    setImmediate(send)
+    queueMicrotask(send)
   }
 
   const enqueue = (msg: WriteMsg): Promise<void> => {
