@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { bundleServer } from '../../scripts/bundleServer'
 import { databaseFor } from './postgres'
 import { freePort, hasTaskset } from './proc'
 import { sleep } from './stats'
@@ -70,19 +71,9 @@ export interface StartOptions {
 let bundle: Promise<string> | undefined
 export function serverBundle(): Promise<string> {
   return (bundle ??= (async () => {
-    const out = join(RESULTS, '.build', `main-${process.pid}.mjs`)
-    const { build } = await import('esbuild')
-    await build({
-      entryPoints: [join(ROOT, 'server/main.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      outfile: out,
-      logLevel: 'error',
-    })
-    process.once('exit', () => rmSync(out, { force: true }))
-    return out
+    const dir = join(RESULTS, '.build', `server-${process.pid}`)
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+    return bundleServer(dir)
   })())
 }
 

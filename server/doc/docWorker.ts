@@ -45,8 +45,14 @@ function failAll(e: Error): void {
   worker = null
 }
 
-/** The worker registers tsx, as the server's own process does, then loads its TypeScript side. */
+/**
+ * From the TypeScript source, the worker registers tsx, as the server's own process does, then
+ * loads its TypeScript side. From a bundle (esbuild: the bench's and the fault tests' server),
+ * there is no `.ts` beside this code: the worker is the `docWorkerMain.mjs` built next to it
+ * (scripts/bundleServer.ts builds both).
+ */
 function workerSource(): URL {
+  if (!import.meta.url.endsWith('.ts')) return new URL('./docWorkerMain.mjs', import.meta.url)
   // tsx's ESM API as its exports map names it (its CommonJS build cannot register from a worker).
   const require = createRequire(import.meta.url)
   const pkg = require.resolve('tsx/package.json')

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { build } from 'esbuild'
+import { bundleServer } from '../../../scripts/bundleServer'
 
 /**
  * The server as its own process, for kill -9 and SIGTERM (R1, R2, shutdown). server/main.ts is
@@ -12,18 +12,9 @@ import { build } from 'esbuild'
 let bundle: Promise<string> | undefined
 function serverBundle(): Promise<string> {
   return (bundle ??= (async () => {
-    const out = path.resolve('node_modules/.cache/faults-server', `main-${process.pid}.mjs`)
-    await build({
-      entryPoints: ['server/main.ts'],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      outfile: out,
-      logLevel: 'error',
-    })
-    process.once('exit', () => fs.rmSync(out, { force: true }))
-    return out
+    const dir = path.resolve('node_modules/.cache/faults-server', `server-${process.pid}`)
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
+    return bundleServer(dir)
   })())
 }
 
