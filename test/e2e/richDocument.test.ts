@@ -89,6 +89,9 @@ async function caretAfter(page: Page, text: string): Promise<void> {
       range.collapse(true)
       window.getSelection()!.removeAllRanges()
       window.getSelection()!.addRange(range)
+      // The browser's own selectionchange comes as a later task, possibly after the next key: the
+      // editor is told now, so the key acts where the caret is (not at the previous paste's end).
+      document.dispatchEvent(new Event('selectionchange'))
       return
     }
     throw new Error(`"${t}" is not in the document`)
@@ -114,6 +117,19 @@ function pastePlain(page: Page, text: string): Promise<void> {
   }, text)
 }
 
+/** The review's board opened by its author through the return link, its document saved. */
+async function openAsAuthor(browser: Parameters<typeof newPage>[0], review: { returnUrl: string }) {
+  const { context, page } = await newPage(browser)
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(review.returnUrl)
+  await page.waitForURL(/\/r\//)
+  const doc = editorOf(page)
+  await doc.locator('h1').waitFor()
+  await saved(page)
+  return { context, page, doc, errors }
+}
+
 describe('rich documents in Chromium', () => {
   const stage = useStage()
 
@@ -121,14 +137,7 @@ describe('rich documents in Chromium', () => {
     const review = await createFromMarkdown(stage.url, RICH)
     expectRich(await exported(stage.url, review, 'md'))
 
-    const { context, page } = await newPage(stage.browser)
-    const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(review.returnUrl)
-    await page.waitForURL(/\/r\//)
-    const doc = editorOf(page)
-    await doc.locator('h1').waitFor()
-    await saved(page)
+    const { context, page, doc, errors } = await openAsAuthor(stage.browser, review)
     // An edit the server acknowledges comes after whatever the editor did when it bound the document.
     await typeAtEnd(page, 'Opened and edited in the browser.')
     // The toolbar works on the shared schema.
@@ -162,14 +171,7 @@ describe('rich documents in Chromium', () => {
 
   it('[MD6] Markdown pasted as plain text becomes headings, lists and a table, saved to the server', async () => {
     const review = await createFromMarkdown(stage.url, '# Paste target\n\nFirst paragraph.\n')
-    const { context, page } = await newPage(stage.browser)
-    const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(review.returnUrl)
-    await page.waitForURL(/\/r\//)
-    const doc = editorOf(page)
-    await doc.locator('h1').waitFor()
-    await saved(page)
+    const { context, page, doc, errors } = await openAsAuthor(stage.browser, review)
     await newParagraph(page, 'First paragraph.')
 
     await pastePlain(

@@ -59,6 +59,17 @@ async function storedText(store: FaultyStore, reviewId: string): Promise<string>
   return text
 }
 
+/** A server, a review, and two authors synced to it: one writes, the other watches. */
+async function writerAndWatcher() {
+  const s = await start()
+  const review = await createReview(s.url)
+  const other = await join(s.url, review.invites.author, 'Bo')
+  const writer = client(s.url, review.token)
+  const watcher = client(s.url, other.token)
+  await Promise.all([writer.synced, watcher.synced])
+  return { s, review, writer, watcher }
+}
+
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close()
   for (const s of started.splice(0)) {
@@ -70,12 +81,7 @@ afterEach(async () => {
 
 describe('an edit kept while the store fails', () => {
   it('[SV1] [SV2] survives its client leaving: the room stays loaded, retries, and the edit is stored once the store recovers', async () => {
-    const s = await start()
-    const review = await createReview(s.url)
-    const other = await join(s.url, review.invites.author, 'Bo')
-    const writer = client(s.url, review.token)
-    const watcher = client(s.url, other.token)
-    await Promise.all([writer.synced, watcher.synced])
+    const { s, review, writer, watcher } = await writerAndWatcher()
 
     s.store.fault = 'full'
     writer.doc.getText('t').insert(0, 'kept')
@@ -105,12 +111,7 @@ describe('an edit kept while the store fails', () => {
   })
 
   it('[SV2] the others get a kept change from the retry that saves it, with nobody editing again', async () => {
-    const s = await start()
-    const review = await createReview(s.url)
-    const other = await join(s.url, review.invites.author, 'Bo')
-    const writer = client(s.url, review.token)
-    const watcher = client(s.url, other.token)
-    await Promise.all([writer.synced, watcher.synced])
+    const { s, review, writer, watcher } = await writerAndWatcher()
     s.store.fault = 'busy'
     writer.doc.getText('t').insert(0, 'late but saved')
     await until(() => writer.acks.some((a) => !a.ok))
