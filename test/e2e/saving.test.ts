@@ -91,6 +91,7 @@ describe('a refused change in Chromium', () => {
     await recordLabels(a.page)
     // ~2.5 MB of text, pasted as a person would (a paste event with the clipboard's text).
     await a.page.evaluate(() => {
+      document.dispatchEvent(new Event('selectionchange')) // the editor reads the caret now, not later
       const text = `HUGEPASTE ${'lorem ipsum dolor sit amet '.repeat(95_000)}`
       const data = new DataTransfer()
       data.setData('text/plain', text)
