@@ -25,7 +25,7 @@ import type { AppServer } from './socket/types'
 import type { Store } from './store/types'
 import { mountYjsDoor, type YjsDoor } from './ywebsocket/door'
 import { OversizedClients } from './ywebsocket/oversized'
-import { probeProblem } from './http/probe'
+import { LATE, probeProblem } from './http/probe'
 
 export interface AppDeps {
   store: Store
@@ -59,7 +59,7 @@ const HEALTH_READ_MS = 2_000
 async function storeReadProblem(store: Store): Promise<string | null> {
   const problem = await probeProblem(() => store.getReview('healthz'), HEALTH_READ_MS)
   if (problem === null) return null
-  return problem === 'late'
+  return problem === LATE
     ? `the store did not answer a read within ${HEALTH_READ_MS} ms`
     : `the store cannot read: ${problem}`
 }

@@ -12,8 +12,9 @@ import type { Address, Wire } from './wire'
  * What it does per incoming binary frame: walks the msgpack map `{type, data, nsp, id}` without
  * building objects; for an EVENT whose `data` is `['yjs:sync', <bin>]` it hands on a VIEW of
  * the `bin` inside the frame (no copy, no decode of anything else), and for an ACK it reads its
- * id and whether `data[0].ok` is true. Everything else (review state, presence) is skipped unread. Text frames: the Engine.IO open packet (then the Socket.IO
- * CONNECT with the token is sent), pings (answered with a pong) and close. What it sends is
+ * id and whether `data[0].ok` is true. Everything else (review state, presence) is skipped
+ * unread. Text frames: the Engine.IO open packet (then the Socket.IO CONNECT with the token is
+ * sent), pings (answered with a pong) and close. What it sends is
  * encoded with the project's msgpack parser, exactly as `socket.io-client` would send it.
  * Checked against `socket.io-client` (same events, same bytes) by test/integration/lightWire.test.ts.
  * Only the WebSocket transport, only the default namespace; no reconnection.

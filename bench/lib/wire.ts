@@ -55,12 +55,10 @@ export function inbox(): {
  * (bench/lib/lightWire.ts), as the reference's writers are on raw `ws`; `BENCH_WRITER=full`
  * uses `socket.io-client` instead.
  */
-export function connect(addr: Address, timeoutMs = 30_000): Promise<Wire> {
-  if (addr.kind !== 'ours') return connectWs(addr, timeoutMs)
-  return process.env.BENCH_WRITER === 'full'
-    ? connectSocketIo(addr, timeoutMs)
-    : connectLight(addr, timeoutMs, inbox())
-}
+export const connect = (addr: Address, timeoutMs = 30_000): Promise<Wire> =>
+  addr.kind === 'ours' && process.env.BENCH_WRITER !== 'full'
+    ? connectLight(addr, timeoutMs, inbox())
+    : connectFull(addr, timeoutMs)
 
 /** `socket.io-client` as the product's board uses it (checks the light client, and `BENCH_*=full`). */
 export const connectFull = (addr: Address, timeoutMs = 30_000): Promise<Wire> =>
@@ -71,10 +69,10 @@ export const connectFull = (addr: Address, timeoutMs = 30_000): Promise<Wire> =>
  * an observer costs the generator about what the reference's does (P15); `BENCH_OBSERVER=full`
  * uses `socket.io-client` instead.
  */
-export function connectObserver(addr: Address, timeoutMs = 30_000): Promise<Wire> {
-  if (addr.kind !== 'ours' || process.env.BENCH_OBSERVER === 'full') return connectFull(addr, timeoutMs)
-  return connectLight(addr, timeoutMs, inbox())
-}
+export const connectObserver = (addr: Address, timeoutMs = 30_000): Promise<Wire> =>
+  addr.kind === 'ours' && process.env.BENCH_OBSERVER !== 'full'
+    ? connectLight(addr, timeoutMs, inbox())
+    : connectFull(addr, timeoutMs)
 
 function connectWs(addr: Address, timeoutMs: number): Promise<Wire> {
   return new Promise((resolve, reject) => {

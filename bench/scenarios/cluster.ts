@@ -186,12 +186,10 @@ async function editing(c: BenchCluster, label: string, n: number, owner: number)
     settle: async (cl, via) => {
       await until(() => writers.every(allAcked), 30_000, 'every writer’s edits acknowledged')
       const fresh = new Peer(at(room.owner, cl, via), true)
-      try {
-        await until(() => fresh.synced, 10_000, 'fresh joiner synced')
-      } catch (e) {
+      await until(() => fresh.synced, 10_000, 'fresh joiner synced').catch((e: unknown) => {
         fresh.close()
         throw e
-      }
+      })
       return checkAgainst(fresh, writers)
     },
   }

@@ -55,7 +55,6 @@ export const killRestart: Scenario = {
       // server answer /healthz": clients reconnect on their own and can be synced before that poll
       // returns on the busy generator core (a run once counted 65 such clients as not resynced).
       const since = sinceKill(peers)
-      const resynced = since.resynced
       second = await startServer(kind, { label: 'P13', dataDir: server.dataDir, port: server.port })
       const tReady = performance.now()
       await sleep(1000) // edits keep coming across the restart
@@ -72,8 +71,8 @@ export const killRestart: Scenario = {
           restart_ms: round(tReady - tKill),
           resync_ms: all ? round(resyncMs) : Number.NaN,
           acked_lost: lost,
-          // Resynced before the bench's /healthz poll returned (see `resynced`).
-          resynced_before_ready: peers.filter((p, i) => resynced(p, i) && p.syncedAt < tReady).length,
+          // Resynced before the bench's /healthz poll returned (see `sinceKill`).
+          resynced_before_ready: peers.filter((p, i) => since.resynced(p, i) && p.syncedAt < tReady).length,
         },
         convergence: [
           {

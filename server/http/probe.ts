@@ -1,12 +1,18 @@
+/** What `probeProblem` answers for a probe that did not settle in time. */
+export const LATE = Symbol('late')
+
 /**
- * A health probe's answer within `ms`: why it failed (its error's message), "late" when it did
- * not settle in time, or null when it answered. The timer never keeps the process alive and is
- * cleared as soon as the probe settles.
+ * A health probe's answer within `ms`: null when it answered, its error's message when it failed,
+ * `LATE` when it did not settle in time. The timer never keeps the process alive and is cleared
+ * as soon as the probe settles.
  */
-export async function probeProblem(probe: () => Promise<unknown>, ms: number): Promise<string | null> {
+export async function probeProblem(
+  probe: () => Promise<unknown>,
+  ms: number,
+): Promise<string | typeof LATE | null> {
   let timer: NodeJS.Timeout | undefined
-  const late = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve('late'), ms)
+  const late = new Promise<typeof LATE>((resolve) => {
+    timer = setTimeout(() => resolve(LATE), ms)
     timer.unref()
   })
   try {
@@ -15,7 +21,7 @@ export async function probeProblem(probe: () => Promise<unknown>, ms: number): P
         .then(probe)
         .then(
           () => null,
-          (e: unknown) => (e as Error)?.message ?? String(e),
+          (e: unknown) => (e instanceof Error ? e.message : String(e)),
         ),
       late,
     ])

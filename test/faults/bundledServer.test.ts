@@ -9,7 +9,7 @@ import { freePort, restartProcess, type ServerProcess } from './helpers/processe
 /**
  * The server bundled with esbuild (as the bench and these fault tests run it) has no TypeScript
  * beside it: a long import and a long export still go through the document worker [H1], built
- * next to the bundle (scripts/bundleServer.ts), instead of failing with 500.
+ * next to the bundle (scripts/bundleServer.ts), instead of answering 503.
  */
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prfaq-bundle-'))
 let server: ServerProcess | undefined

@@ -8,6 +8,7 @@ import { seed } from '../../bench/lib/harness'
 import { readPacket } from '../../bench/lib/lightWire'
 import type { ServerHandle } from '../../bench/lib/servers'
 import { connect, connectFull, connectObserver, type Wire } from '../../bench/lib/wire'
+import { updateMessage } from '../../server/rooms/outbox'
 import { Encoder, PacketType } from '../../shared/protocol/msgpackParser'
 import { startServer, type TestServer } from './helpers/testServer'
 
@@ -90,13 +91,7 @@ describe('bench light observer', () => {
     await writer.flush()
     expect(writer.ackFailures).toBe(0)
     // A reader's change is refused: both clients hear "not ok" for it.
-    const change = (client: number) => {
-      const enc = encoding.createEncoder()
-      encoding.writeVarUint(enc, 2)
-      const doc = fixtureUpdate(client)
-      encoding.writeVarUint8Array(enc, doc)
-      return encoding.toUint8Array(enc)
-    }
+    const change = (client: number) => updateMessage(fixtureUpdate(client))
     const answers: Record<string, boolean[]> = { light: [], full: [] }
     const light = await connect(await room.observer())
     const full = await connectFull(await room.observer())
