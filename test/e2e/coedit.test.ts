@@ -85,4 +85,17 @@ describe('co-editing in Chromium', () => {
     await page.getByTestId('checks-panel').getByTestId('check').first().waitFor()
     await context.close()
   })
+
+  it("the checks of the strong example pass from the moment its document shows, never the empty page's", async () => {
+    const { context, page } = await newPage(stage.browser)
+    await page.goto(stage.url)
+    await page.getByLabel('Your name').fill('Nia Newcomer')
+    await page.getByLabel('Try an example PR/FAQ').check()
+    await page.getByLabel(/PantryPlan/).check()
+    await page.getByRole('button', { name: 'Create review' }).click()
+    await page.getByRole('button', { name: 'Open the board' }).click()
+    await page.locator('.prfaq-doc h1', { hasText: 'PantryPlan' }).waitFor()
+    expect(await page.getByTestId('checks-panel').innerText()).toContain('Every check passes.')
+    await context.close()
+  })
 })

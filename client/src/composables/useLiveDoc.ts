@@ -8,15 +8,25 @@ import type { DocHandle } from './useReviewDoc'
 
 /**
  * Derived views of the live Y.Doc that panels outside the editor need: the outline, the PR/FAQ
- * checks and where each card's passage is now. Recomputed at most every `ms` while people type
- * (a debounce), never per keystroke; the Y.Doc itself stays raw.
+ * checks and where each card's passage is now. A change after a quiet spell is shown at once
+ * (the document arriving when the board opens: its checks must not show the empty document's
+ * "9 missing" for a moment); while people type, at most every `ms`, never per keystroke. The
+ * Y.Doc itself stays raw.
  */
 export function useLiveDoc(handle: Ref<DocHandle>, cards: Ref<CardView[]>, ms = 400) {
   const tick = ref(0)
   let timer = 0
+  let last = Number.NEGATIVE_INFINITY
+  const recompute = () => {
+    timer = 0
+    last = performance.now()
+    tick.value++
+  }
   const bump = () => {
-    window.clearTimeout(timer)
-    timer = window.setTimeout(() => tick.value++, ms)
+    if (timer) return // a recompute is already due
+    const wait = last + ms - performance.now()
+    if (wait <= 0) recompute()
+    else timer = window.setTimeout(recompute, wait)
   }
   let doc: Y.Doc | null = null
   watch(
