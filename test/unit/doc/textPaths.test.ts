@@ -19,22 +19,30 @@ import { blocksToYElements, FRAGMENT, readBlocks } from '../../../shared/doc/yjs
 /**
  * TARGETS.md H1: every text path stays linear on hostile input. Each input is built at N and 2N
  * characters and sent through every path (import, inline marks, paste, export.md, export.html,
- * the rounds document and diff, outline, checks, quote search); the time at 2N (fastest of a few runs) must stay
- * within RATIO of the time at N, measured in this process, interleaved, and linear extrapolation
- * to the 1 MB limit stays under CEILING_MS. A quadratic path doubles twice (×4) and fails.
+ * the rounds document and diff, outline, checks, quote search); the time at 2N (fastest of a few
+ * runs, measured in this process, interleaved) must stay within RATIO of the time at N. When it
+ * does not, the next doubling decides (2N → 4N, then 4N → 8N): a step in the memory hierarchy
+ * makes one doubling cost more than twice, once, while a quadratic path is ×4 at every doubling.
+ * Linear extrapolation to the 1 MB limit stays under CEILING_MS.
  */
 
 /**
  * Doubling the input may cost at most this much: 2, plus room for a loaded two-core machine and
  * for the garbage collector, whose share grows with the heap (a CPU profile of the nested-list
- * export is 55 % GC; its own code is linear; 2.81 was seen once during the whole suite at load 5).
- * A quadratic path doubles twice (×4) and fails.
+ * export is 55 % GC). Quoted lists 10 deep, whose code is linear, went 2.2, 3.5, 2.5 per doubling
+ * from 10k to 80k characters with GC pauses taken out (the heap outgrowing the young generation),
+ * and 3.16 once from 10k to 20k in CI: hence the next doubling.
  */
 const RATIO = 3
-/** Under this, at 2N, a time is timer and GC noise: even quadratic from here is ≤ ~2 s at 1 MB. */
-const NOISE_MS = 50
+/** Doublings tried, from N → 2N up to 4N → 8N. */
+const DOUBLINGS = 3
 /**
- * Time at the 1 MB limit, extrapolated linearly from 2N. H1 says 2 s on a quiet machine; this runs
+ * A time too short to tell: even if the path were quadratic, t × (1 MB / size)² stays under this
+ * (TARGETS H1: 2 s at the limit). At 48k characters that is 4.6 ms; at 20k, 0.8 ms.
+ */
+const HARMLESS_MS = 2_000
+/**
+ * Time at the 1 MB limit, extrapolated linearly. H1 says 2 s on a quiet machine; this runs
  * beside other suites on two cores (load 10 when measured), and the import path parses twice.
  */
 const CEILING_MS = 30_000
@@ -188,34 +196,56 @@ function measure(path: (s: Stage) => unknown, small: Stage, large: Stage): { t1:
   return { t1: Math.min(...a), t2: Math.min(...b) }
 }
 
-const rows: Array<{ input: string; path: string; N: string; '2N': string; ratio: string }> = []
+const rows: Array<{ input: string; path: string; from: string; to: string; ms: string; ratio: string }> = []
 afterAll(() => {
   console.log(`H1 timings (ms, fastest of ${REPS}; N = ${RUN_N} for runs, ${BLOCK_N} for blocks):`)
   console.table(rows)
 })
 
+interface Doubling {
+  from: Stage
+  to: Stage
+  t1: number
+  t2: number
+}
+
+const ratio = ({ t1, t2 }: Doubling) => t2 / t1
+const harmless = ({ t2, to }: Doubling) => t2 * (MAX_MARKDOWN_CHARS / to.markdown.length) ** 2 <= HARMLESS_MS
+const isOver = (d: Doubling) => ratio(d) > RATIO && !harmless(d)
+
+/** A burst of load on a shared machine is not a trend: up to `tries` measurements, keeping the best. */
+function bestOf(path: (s: Stage) => unknown, from: Stage, to: Stage, tries: number): Doubling {
+  let best: Doubling = { from, to, ...measure(path, from, to) }
+  for (let k = 1; k < tries && isOver(best); k++) {
+    const again: Doubling = { from, to, ...measure(path, from, to) }
+    if (ratio(again) < ratio(best)) best = again
+  }
+  return best
+}
+
 describe('[H1] every text path is linear on hostile input', () => {
-  it.each(INPUTS)('[H1] $name', { timeout: 60_000 }, ({ name, n, make }) => {
-    const small = stage(make(n))
-    const large = stage(make(2 * n))
+  it.each(INPUTS)('[H1] $name', { timeout: 90_000 }, ({ name, n, make }) => {
+    const stages = new Map<number, Stage>()
+    const at = (k: number) => stages.get(k) ?? stages.set(k, stage(make(k * n))).get(k)!
     for (const [pathName, path] of Object.entries(PATHS)) {
-      let { t1, t2 } = measure(path, small, large)
-      // A burst of load on a shared machine is not a trend: up to four more measurements, keeping
-      // the best. A quadratic path is ×4 every time and still fails.
-      for (let k = 0; k < 4 && t2 > NOISE_MS && t2 > RATIO * t1; k++) {
-        const again = measure(path, small, large)
-        if (again.t2 / again.t1 < t2 / t1) ({ t1, t2 } = again)
+      let m = bestOf(path, at(1), at(2), 5)
+      for (let k = 2; k < 2 ** DOUBLINGS && isOver(m); k *= 2) {
+        const next = bestOf(path, at(k), at(2 * k), 3)
+        if (ratio(next) < ratio(m)) m = next
       }
+      const { t1, t2 } = m
+      const [from, to] = [m.from.markdown.length, m.to.markdown.length]
       rows.push({
         input: name,
         path: pathName,
-        N: t1.toFixed(1),
-        '2N': t2.toFixed(1),
-        ratio: (t2 / t1).toFixed(2),
+        from: `${from}`,
+        to: `${to}`,
+        ms: `${t1.toFixed(1)} → ${t2.toFixed(1)}`,
+        ratio: ratio(m).toFixed(2),
       })
-      const where = `${name} through ${pathName}: ${t1.toFixed(1)} ms at N, ${t2.toFixed(1)} ms at 2N`
-      if (t2 > NOISE_MS) expect(t2 / t1, where).toBeLessThanOrEqual(RATIO)
-      const atLimit = (t2 * MAX_MARKDOWN_CHARS) / large.markdown.length
+      const where = `${name} through ${pathName}: ${t1.toFixed(1)} ms at ${from} characters, ${t2.toFixed(1)} ms at ${to}`
+      if (!harmless(m)) expect(ratio(m), where).toBeLessThanOrEqual(RATIO)
+      const atLimit = (t2 * MAX_MARKDOWN_CHARS) / to
       expect(atLimit, `${where}: ${atLimit.toFixed(0)} ms at 1 MB`).toBeLessThanOrEqual(CEILING_MS)
     }
   })
