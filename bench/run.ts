@@ -23,6 +23,7 @@ import { withTimeout } from './lib/clients'
  * `node --import tsx bench/profile.ts <file.cpuprofile>`),
  * `--cluster` (instead of the default set: X5, X3, X4 and P13 across three of our processes on
  * PostgreSQL and Redis, bench/scenarios/cluster.ts; ours only, `--only X5,X3` picks among them).
+ * `BENCH_NODE_FLAGS="--trace-gc"` passes Node flags to both servers (to look, never for figures).
  */
 
 const args = process.argv.slice(2)

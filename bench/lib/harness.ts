@@ -3,6 +3,8 @@ import type { Address } from './wire'
 import type { Fixture } from './fixtures'
 import { pool } from './access'
 import { sleep } from './stats'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 
 /** Building blocks the scenarios share: seeding, open-loop editing, the convergence check. */
 
@@ -17,6 +19,19 @@ export async function seed(addr: Address, fx: Fixture): Promise<void> {
   }
   if (c.ackFailures > 0) throw new Error(`seeding refused ${c.ackFailures} updates`)
   c.close()
+}
+
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
+
+/**
+ * A full collection in the generator before a measured window. Setting up thousands of clients
+ * leaves a heap whose first major collection otherwise lands in the window: the generator runs
+ * pinned to one core with V8's marking threads, which then take most of that core from the
+ * event loop for 100–300 ms, and arrivals are timed late — for either server.
+ */
+export function collectGeneratorGarbage(): void {
+  gc()
 }
 
 /**
