@@ -355,11 +355,14 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
     })
   }
 
-  /** Writes issued in the same turn of the event loop go out together. */
+  /**
+   * Writes issued in the same task go out together, in a microtask right after it, as in the
+   * SQLite store; writes that come while a batch commits go out together when it answers.
+   */
   const schedule = () => {
     if (scheduled || inFlight) return
     scheduled = true
-    setImmediate(send)
+    queueMicrotask(send)
   }
 
   // By size, as SQLite: past maxBytes of log; past maxRows once the log is a quarter of the

@@ -56,10 +56,14 @@ async function newReview(store: Store, id: string): Promise<void> {
   await store.write(id, { review: { id, title: id, createdAt: 0 }, events: [] })
 }
 
-/** Ends a node's liveness session the way PostgreSQL does after `idle_session_timeout`. */
+/**
+ * Ends a node's liveness session the way PostgreSQL does after `idle_session_timeout`, and waits
+ * until that backend has exited (its locks released): without the timeout, pg_terminate_backend
+ * only signals it, and a claim right after could still find the session alive.
+ */
 async function endLivenessSession(incarnation: string): Promise<void> {
   const rows = await db.query<{ ended: boolean }>(
-    `SELECT pg_terminate_backend(pid) AS ended FROM pg_locks
+    `SELECT pg_terminate_backend(pid, 5000) AS ended FROM pg_locks
       WHERE locktype = 'advisory' AND ((classid::bigint << 32) | objid::bigint) = $1::bigint`,
     [incarnation],
   )
