@@ -1,10 +1,10 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { FullClient, Observer, withTimeout, type Meters } from './clients'
 import type { Address } from './wire'
 import type { Fixture } from './fixtures'
 import { pool } from './access'
 import { sleep } from './stats'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 
 /** Building blocks the scenarios share: seeding, open-loop editing, the convergence check. */
 
@@ -21,8 +21,7 @@ export async function seed(addr: Address, fx: Fixture): Promise<void> {
   c.close()
 }
 
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
+let gc: (() => void) | undefined
 
 /**
  * A full collection in the generator before a measured window. Setting up thousands of clients
@@ -31,6 +30,10 @@ const gc = runInNewContext('gc') as () => void
  * event loop for 100–300 ms, and arrivals are timed late — for either server.
  */
 export function collectGeneratorGarbage(): void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc')
+    gc = runInNewContext('gc') as () => void
+  }
   gc()
 }
 
