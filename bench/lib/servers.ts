@@ -90,7 +90,7 @@ export async function startServer(kind: Kind, opts: StartOptions = {}): Promise<
   // `--profile`: V8 CPU profiles of our server, written when it exits (see bench/profile.ts).
   if (kind === 'ours' && process.env.BENCH_CPU_PROF)
     node.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`)
-  if (process.env.BENCH_NODE_FLAGS) node.push(...process.env.BENCH_NODE_FLAGS.split(' '))
+  if (process.env.BENCH_NODE_FLAGS) node.push(...process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean))
   const dataDir = opts.dataDir ?? freshDataDir()
   const url = `http://127.0.0.1:${port}`
   const env: NodeJS.ProcessEnv = {

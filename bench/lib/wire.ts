@@ -50,29 +50,29 @@ export function inbox(): {
   }
 }
 
-/**
- * A full client's connection (a writer): to ours the light client over raw `ws`, acks included
- * (bench/lib/lightWire.ts), as the reference's writers are on raw `ws`; `BENCH_WRITER=full`
- * uses `socket.io-client` instead.
- */
-export const connect = (addr: Address, timeoutMs = 30_000): Promise<Wire> =>
-  addr.kind === 'ours' && process.env.BENCH_WRITER !== 'full'
-    ? connectLight(addr, timeoutMs, inbox())
-    : connectFull(addr, timeoutMs)
-
 /** `socket.io-client` as the product's board uses it (checks the light client, and `BENCH_*=full`). */
 export const connectFull = (addr: Address, timeoutMs = 30_000): Promise<Wire> =>
   addr.kind === 'ours' ? connectSocketIo(addr, timeoutMs) : connectWs(addr, timeoutMs)
 
+/** To ours the light client over raw `ws` (bench/lib/lightWire.ts) unless `setting` is "full". */
+const lightUnlessFull =
+  (setting: 'BENCH_WRITER' | 'BENCH_OBSERVER') =>
+  (addr: Address, timeoutMs = 30_000): Promise<Wire> =>
+    addr.kind === 'ours' && process.env[setting] !== 'full'
+      ? connectLight(addr, timeoutMs, inbox())
+      : connectFull(addr, timeoutMs)
+
 /**
- * An observer's connection: to ours the light reader over raw `ws` (bench/lib/lightWire.ts), so
- * an observer costs the generator about what the reference's does (P15); `BENCH_OBSERVER=full`
- * uses `socket.io-client` instead.
+ * A full client's connection (a writer): to ours the light client, acks included, as the
+ * reference's writers are on raw `ws`; `BENCH_WRITER=full` uses `socket.io-client` instead.
  */
-export const connectObserver = (addr: Address, timeoutMs = 30_000): Promise<Wire> =>
-  addr.kind === 'ours' && process.env.BENCH_OBSERVER !== 'full'
-    ? connectLight(addr, timeoutMs, inbox())
-    : connectFull(addr, timeoutMs)
+export const connect = lightUnlessFull('BENCH_WRITER')
+
+/**
+ * An observer's connection: to ours the light reader, so an observer costs the generator about
+ * what the reference's does (P15); `BENCH_OBSERVER=full` uses `socket.io-client` instead.
+ */
+export const connectObserver = lightUnlessFull('BENCH_OBSERVER')
 
 function connectWs(addr: Address, timeoutMs: number): Promise<Wire> {
   return new Promise((resolve, reject) => {

@@ -180,20 +180,27 @@ function timeOnce(f: () => unknown): number {
   return performance.now() - t
 }
 
+interface Doubling {
+  from: Stage
+  to: Stage
+  t1: number
+  t2: number
+}
+
 /**
  * The fastest of the repetitions, N and 2N interleaved so a burst of load hits both: on a shared
  * machine noise only ever adds time (other processes, GC), so the minimum is the steadiest
  * estimate of a path's own cost; a median of three still carried one burst in five here.
  */
-function measure(path: (s: Stage) => unknown, small: Stage, large: Stage): { t1: number; t2: number } {
-  path(small) // warm up the code path
+function measure(path: (s: Stage) => unknown, from: Stage, to: Stage): Doubling {
+  path(from) // warm up the code path
   const a: number[] = []
   const b: number[] = []
   for (let k = 0; k < REPS; k++) {
-    a.push(timeOnce(() => path(small)))
-    b.push(timeOnce(() => path(large)))
+    a.push(timeOnce(() => path(from)))
+    b.push(timeOnce(() => path(to)))
   }
-  return { t1: Math.min(...a), t2: Math.min(...b) }
+  return { from, to, t1: Math.min(...a), t2: Math.min(...b) }
 }
 
 const rows: Array<{ input: string; path: string; from: string; to: string; ms: string; ratio: string }> = []
@@ -202,22 +209,15 @@ afterAll(() => {
   console.table(rows)
 })
 
-interface Doubling {
-  from: Stage
-  to: Stage
-  t1: number
-  t2: number
-}
-
 const ratio = ({ t1, t2 }: Doubling) => t2 / t1
 const harmless = ({ t2, to }: Doubling) => t2 * (MAX_MARKDOWN_CHARS / to.markdown.length) ** 2 <= HARMLESS_MS
 const isOver = (d: Doubling) => ratio(d) > RATIO && !harmless(d)
 
 /** A burst of load on a shared machine is not a trend: up to `tries` measurements, keeping the best. */
 function bestOf(path: (s: Stage) => unknown, from: Stage, to: Stage, tries: number): Doubling {
-  let best: Doubling = { from, to, ...measure(path, from, to) }
+  let best = measure(path, from, to)
   for (let k = 1; k < tries && isOver(best); k++) {
-    const again: Doubling = { from, to, ...measure(path, from, to) }
+    const again = measure(path, from, to)
     if (ratio(again) < ratio(best)) best = again
   }
   return best
